@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from qidong_care.audit.models import AuditEvent
+from qidong_care.audit.services import audit_record
+from qidong_care.core.admin_access import CapabilityAdmin
+
+from .models import User
+
+
+class StaffCreationForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "role")
+
+
+@admin.register(User)
+class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
+    """Administrators create users with an initial password (changed at first login), give each one
+    role and its regions, and disable rather than delete. Role and region changes are audited."""
+
+    add_form = StaffCreationForm
+    list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login")
+    list_filter = ("role", "is_active", "regions__level")
+    search_fields = ("username", "first_name", "last_name")
+    filter_horizontal = ("regions",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("last_name", "first_name", "email", "phone")}),
+        (_("角色与区域"), {"fields": ("role", "regions", "is_active", "must_change_password")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),)
+    readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True
+            obj.is_staff = False
+        super().save_model(request, obj, form, change)
+        watched = {"role", "is_active"} & set(form.changed_data)
+        if watched or not change:
+            audit_record(
+                kind=AuditEvent.Kind.PERMISSION,
+                obj=obj,
+                detail={"changed": sorted(watched) or ["created"], "role": obj.role, "active": obj.is_active},
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "regions" in form.changed_data:
+            audit_record(
+                kind=AuditEvent.Kind.PERMISSION,
+                obj=form.instance,
+                detail={"changed": ["regions"], "regions": [r.code for r in form.instance.regions.all()]},
+            )

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from qidong_care.core import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("qidong_care.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("children/", include("registry.urls")),
+]

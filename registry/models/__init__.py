@@ -1,0 +1,14 @@
+from .adults import Adult, ChildAdult
+from .children import ArchiveUpdate, Child, ChildQuerySet
+from .regions import Region, RegionLevel, RegionQuerySet
+
+__all__ = [
+    "Adult",
+    "ArchiveUpdate",
+    "Child",
+    "ChildAdult",
+    "ChildQuerySet",
+    "Region",
+    "RegionLevel",
+    "RegionQuerySet",
+]
