@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qidong_care.core",
     "qidong_care.accounts",
     "qidong_care.audit",
+    "qidong_care.notifications",
     "registry",
     "agreements",
     "visits",
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qidong_care.core.context_processors.navigation",
+                "qidong_care.notifications.context_processors.bell",
             ],
         },
     },
@@ -269,6 +271,11 @@ LEFT_BEHIND_INCAPABLE_STATUSES = env.list(
 REFERRAL_POLICE_HOURS = _env_int("REFERRAL_POLICE_HOURS", 24)
 REFERRAL_EDUCATION_WORKING_DAYS = _env_int("REFERRAL_EDUCATION_WORKING_DAYS", 3)
 REFERRAL_ASSISTANCE_WORKING_DAYS = _env_int("REFERRAL_ASSISTANCE_WORKING_DAYS", 10)
+
+# Called after any write to children's archives (form, visit, import), in this order, with the
+# changed children: downstream apps react (agreements to re-sign, referrals to open) without the
+# registry importing them. Each is "module.function(children, *, source, user)".
+ARCHIVE_CHANGE_HANDLERS: list[str] = []
 
 # --- Roster import limits (ROSTER.md, safety) -----------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = _env_int("ROSTER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from qidong_care.core.crypto import blind_index
 
@@ -231,6 +233,15 @@ def record_archive_update(children: list[Child], *, on: date | None = None) -> N
     )
 
 
+def archive_changed(children: list[Child], *, source: str, user=None) -> None:
+    """Let downstream apps react to changed archives (settings.ARCHIVE_CHANGE_HANDLERS), inside the
+    same transaction: an agreement to re-sign, a referral to open (通知 二.4)."""
+    if not children:
+        return
+    for path in settings.ARCHIVE_CHANGE_HANDLERS:
+        import_string(path)(children, source=source, user=user)
+
+
 def reassess(child: Child, *, reason: str, on: date | None = None) -> None:
     """Recompute and store verdict, reasons, quality and roster status from the stored facts."""
     apply_assessment(child, child_facts(child, links_of(child)), on=on)
@@ -238,11 +249,12 @@ def reassess(child: Child, *, reason: str, on: date | None = None) -> None:
     child.save()
 
 
-def reassess_children_of(adult_ids: set[int], *, exclude: int | None, reason: str) -> None:
-    siblings = Child.objects.filter(links__adult_id__in=adult_ids).exclude(pk=exclude).distinct()
-    for sibling in siblings.select_related("town"):
+def reassess_children_of(adult_ids: set[int], *, exclude: int | None, reason: str) -> list[Child]:
+    siblings = list(Child.objects.filter(links__adult_id__in=adult_ids).exclude(pk=exclude).distinct())
+    for sibling in siblings:
         reassess(sibling, reason=reason)
-    record_archive_update(list(siblings))
+    record_archive_update(siblings)
+    return siblings
 
 
 def last_editor(child: Child) -> str:
@@ -295,8 +307,10 @@ def child_save(
     _, touched = link_adults(child, adults, reason=reason)
     reassess(child, reason=reason)
     record_archive_update([child])
+    siblings = []
     if touched:
-        reassess_children_of(touched, exclude=child.pk, reason=f"{reason}（同户成年人信息变更）")
+        siblings = reassess_children_of(touched, exclude=child.pk, reason=f"{reason}（同户成年人信息变更）")
+    archive_changed([child, *siblings], source=reason, user=user)
     return child
 
 
@@ -315,6 +329,7 @@ def child_exit(
     child._change_reason = f"退出：{ExitReason(reason).label}"
     child.save()
     record_archive_update([child])
+    archive_changed([child], source="退出", user=user)
     return child
 
 
@@ -335,4 +350,5 @@ def child_field_check(
     child.field_checked_at = timezone.now()
     reassess(child, reason="实地核实")
     record_archive_update([child])
+    archive_changed([child], source="实地核实", user=user)
     return child
