@@ -9,8 +9,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 PHONE = {"width": 390, "height": 844}
 
 
+HERE = os.path.dirname(__file__)
+
+
 def pytest_collection_modifyitems(items):
+    """Mark the tests of this folder (a conftest hook sees every collected item: filter by path)."""
     for item in items:
+        if not str(item.path).startswith(HERE):
+            continue
         item.add_marker(pytest.mark.browser)
         if not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
