@@ -124,10 +124,12 @@ def adults_on_archive(user, child: Child) -> list[AdultOnArchive]:
         .order_by("child__name", "child_id")
         .values("adult_id", "child_id", "child__name", "child__town_id", "child__village_id")
     )
+    seen: set[tuple[int, int]] = set()
     for row in others:
-        entry = by_adult[row["adult_id"]]
-        if any(other.pk == row["child_id"] for other in entry.others):
+        if (row["adult_id"], row["child_id"]) in seen:  # a guardian who is also the carer: one child
             continue
+        seen.add((row["adult_id"], row["child_id"]))
+        entry = by_adult[row["adult_id"]]
         if in_scope(user, town_id=row["child__town_id"], village_id=row["child__village_id"]):
             entry.others.append(LinkedChild(row["child_id"], row["child__name"]))
         else:

@@ -216,10 +216,11 @@ def save_adult(data: AdultInput, *, current: Adult | None, family_ids: set[int],
         raise ConcurrentEditError(last_adult_editor(adult))
     if changed:
         if adult.pk:
-            adult.version = F("version") + 1
+            # Bumped in SQL first: the history record then copies a plain number, not an F().
+            Adult.objects.filter(pk=adult.pk).update(version=F("version") + 1)
+            adult.refresh_from_db(fields=["version"])
         adult._change_reason = reason
         adult.save()
-        adult.refresh_from_db(fields=["version"])
     return adult, changed
 
 

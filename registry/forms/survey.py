@@ -331,14 +331,18 @@ class SurveyForm:
         results = [self.child_form.is_valid()] + [form.is_valid() for form in self.sections]  # all, for messages
         return self._check_same_as() and all(results)
 
+    def _names_someone(self, role: str) -> bool:
+        """The section names a person itself, or through "同…" (carer 同监护人, guardian 同父亲)."""
+        form = self.adult_forms[role]
+        return form.input is not None or bool(form.same_as_role and self._names_someone(form.same_as_role))
+
     def _check_same_as(self) -> bool:
         ok = True
         for form in self.sections:
             other = form.same_as_role
-            if other and self.adult_forms[other].input is None and not self.adult_forms[other].errors:
-                form.add_error(
-                    "same_as", f"{ROLE_LABELS[other]}一栏为空，不能选择“{dict(SAME_AS[form.role])[other]}”。"
-                )
+            if other and not self.adult_forms[other].errors and not self._names_someone(other):
+                label = dict(SAME_AS[form.role])[other]
+                form.add_error("same_as", f"{ROLE_LABELS[other]}一栏为空，不能选择“{label}”。")
                 ok = False
         return ok
 
