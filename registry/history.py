@@ -58,7 +58,7 @@ SENSITIVE = frozenset({"id_number", "phone", "director_phone", "health", "disabi
 RESTRICTED = frozenset({"health", "disability_type", "disability_level"})  # Capability.VIEW_RESTRICTED only
 
 ACTIONS = {
-    "Child": {"+": "建档", "~": "修改", "-": "删除"},
+    "Child": {"+": "建立", "~": "修改", "-": "删除"},
     "ChildAdult": {"+": "登记", "~": "更换", "-": "移除"},
     "Adult": {"+": "新建成年人档案", "~": "修改", "-": "删除"},
 }

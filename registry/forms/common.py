@@ -7,6 +7,7 @@ from ..assessment import today
 from ..rules.idnumber import IdNumberError, parse_id_number
 
 MASK = "*"
+STALE_PAGE = "页面缺少版本信息，请刷新页面后重新填写。"
 PHONE_MESSAGE = "联系电话应为11位手机号码，或带区号的固定电话（如0513-83123456）。"
 
 
@@ -46,3 +47,9 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
                 form.add_error(name if name in form.fields else None, item)
     else:
         form.add_error(None, error)
+
+
+def require_version(form: forms.Form) -> None:
+    """Every write of an existing record carries the version it was read at (no silent overwrites)."""
+    if form.cleaned_data.get("version") is None:
+        form.add_error(None, STALE_PAGE)

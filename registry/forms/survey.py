@@ -28,6 +28,7 @@ from .common import (
     keep_unknown_choice,
     kept_or_new,
     parse_id_or_error,
+    require_version,
 )
 
 # --- the child -------------------------------------------------------------------------------------
@@ -115,6 +116,12 @@ class ChildForm(forms.ModelForm):
             raise ValidationError(PHONE_MESSAGE)
         return normalize_phone(typed) if typed else ""
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.child is not None:
+            require_version(self)
+        return cleaned
+
     def service_data(self) -> dict:
         """What `child_save` takes: the fields on the form (health only when shown), and the ID
         number only when it was typed anew."""
@@ -175,7 +182,7 @@ class AdultForm(forms.Form):
         else:
             for name in ("status", "work_place", "departed_on"):
                 del self.fields[name]
-            self.fields["same_as"].choices = [("", "另填"), *SAME_AS[role]]
+            self.fields["same_as"].choices = [("", "单独填写"), *SAME_AS[role]]
             self.fields["same_as"].label = f"{self.label}是"
             if not restricted:
                 del self.fields["health"]

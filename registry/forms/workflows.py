@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from ..assessment import today
 from ..choices import LEFT_BEHIND_VERDICTS, ExitReason, FieldCheck
-from .common import choices_with_empty
+from .common import choices_with_empty, require_version
 
 
 class FieldCheckForm(forms.Form):
@@ -34,6 +34,7 @@ class FieldCheckForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        require_version(self)
         if cleaned.get("outcome") == FieldCheck.CONFIRMED and cleaned.get("verdict") not in LEFT_BEHIND_VERDICTS:
             self.add_error("verdict", "确认为留守儿童时，请选择留守类型。")
         if cleaned.get("outcome") == FieldCheck.REJECTED:
@@ -56,6 +57,11 @@ class ExitForm(forms.Form):
     )
     note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        require_version(self)
+        return cleaned
 
     def clean_on(self) -> date:
         on = self.cleaned_data["on"]

@@ -49,6 +49,10 @@ def test_a_director_enters_a_child_with_both_parents_away_on_a_phone(regions, br
     assert "父母双方外出务工" in page.locator("#verdict-title").locator("..").inner_text()
     assert "陆小明" in page.locator("h1").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # The ID number is masked; revealing it (htmx, audited) shows the full number in place.
+    page.locator(".reveal-button").first.click()
+    page.wait_for_selector(".revealed")
+    assert make_id(date(2016, 5, 6), male=True, seq=310) in page.inner_text(".revealed")
 
 
 @pytest.mark.django_db(transaction=True)

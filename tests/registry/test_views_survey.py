@@ -320,3 +320,15 @@ def test_survey_pages_without_restricted_data_hide_health(login, town_staff, vil
     assert client.post(edit_url(child), values).status_code == 302
     child.refresh_from_db()
     assert child.health == "healthy" and child.links.get(role="guardian").adult.health == "healthy"
+
+
+def test_an_edit_without_the_version_it_was_read_at_is_refused(login, town_staff, village):
+    child = make_child(village, user=town_staff, id_number=make_id(date(2014, 2, 2), seq=520))
+    client = login(town_staff)
+    values = form_values(client.get(edit_url(child)).content.decode())
+    del values["version"]
+    values["school"] = "无版本的学校"
+    text = client.post(edit_url(child), values).content.decode()
+    assert "页面缺少版本信息" in text
+    child.refresh_from_db()
+    assert child.school != "无版本的学校"
