@@ -34,10 +34,10 @@ from .rules.places import resolve_place
 class ConcurrentEditError(ValidationError):
     """Somebody saved this record after the user opened it."""
 
-    def __init__(self, who: str = ""):
+    def __init__(self, who: str = "", *, what: str = "该档案"):
         by = f"（{who}）" if who else ""
         super().__init__(
-            f"保存失败：您打开此页面后，该档案已被其他人{by}修改。您填写的内容仍保留在下方，"
+            f"保存失败：您打开此页面后，{what}已被其他人{by}修改。您填写的内容仍保留在下方，"
             "请刷新查看最新内容后再提交。",
             code="concurrent_edit",
         )
@@ -199,8 +199,9 @@ def adult_changed(adult: Adult, before: dict[str, Any]) -> bool:
 ADULT_TRACKED = ("name", "id_number", "phone", "health", "status", "work_place", "departed_on")
 
 
-def last_adult_editor(adult: Adult) -> str:
-    latest = Adult.history.filter(id=adult.pk).select_related("history_user").first()
+def last_editor(record: Child | Adult) -> str:
+    """Who saved this child or adult last (for the "changed meanwhile" message)."""
+    latest = type(record).history.filter(id=record.pk).select_related("history_user").first()
     editor = latest.history_user if latest is not None else None
     return (editor.get_full_name() or editor.username) if editor is not None else ""
 
@@ -213,7 +214,7 @@ def save_adult(data: AdultInput, *, current: Adult | None, family_ids: set[int],
     stale = data.version is not None and current is not None and adult.pk == current.pk
     if changed and stale and adult.version != data.version:
         # Changed since the form was opened (through a sibling's archive): no silent overwrite.
-        raise ConcurrentEditError(last_adult_editor(adult))
+        raise ConcurrentEditError(last_editor(adult), what=f"{adult.name}的信息（在其他儿童的档案中）")
     if changed:
         if adult.pk:
             # Bumped in SQL first: the history record then copies a plain number, not an F().
@@ -299,12 +300,6 @@ def reassess_children_of(adult_ids: set[int], *, exclude: int | None, reason: st
         reassess(sibling, reason=reason)
     record_archive_update(siblings)
     return siblings
-
-
-def last_editor(child: Child) -> str:
-    latest = Child.history.filter(id=child.pk).select_related("history_user").first()
-    editor = latest.history_user if latest is not None else None
-    return (editor.get_full_name() or editor.username) if editor is not None else ""
 
 
 def _bump_version(child: Child, expected_version: int | None) -> None:

@@ -9,6 +9,8 @@ from ..rules.idnumber import IdNumberError, parse_id_number
 MASK = "*"
 STALE_PAGE = "页面缺少版本信息，请刷新页面后重新填写。"
 PHONE_MESSAGE = "联系电话应为11位手机号码，或带区号的固定电话（如0513-83123456）。"
+MASKED_PHONE_MESSAGE = "请填写完整的联系电话（星号显示的是已登记的号码，只能原样保留）。"
+MASKED_ID_MESSAGE = "请填写完整的18位身份证号码（星号显示的是已登记的号码，只能原样保留）。"
 
 
 def choices_with_empty(choices, empty: str = "请选择") -> list[tuple[str, str]]:

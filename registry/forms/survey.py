@@ -22,6 +22,8 @@ from ..selectors import adult_by_id_number
 from ..services import AdultInput
 from .common import (
     MASK,
+    MASKED_ID_MESSAGE,
+    MASKED_PHONE_MESSAGE,
     PHONE_MESSAGE,
     add_service_error,
     choices_with_empty,
@@ -101,7 +103,7 @@ class ChildForm(forms.ModelForm):
         typed = normalize_id_number(self.cleaned_data["id_number"])
         child = self.child
         if child is not None and MASK in typed:
-            kept_or_new(typed, child.id_number_masked, child.id_number, "请填写完整的18位身份证号码。")
+            kept_or_new(typed, child.id_number_masked, child.id_number, MASKED_ID_MESSAGE)
             return ""
         return parse_id_or_error(typed)
 
@@ -109,7 +111,7 @@ class ChildForm(forms.ModelForm):
         typed = self.cleaned_data["director_phone"].strip()
         child = self.child
         if child is not None:
-            kept = kept_or_new(typed, mask_phone(child.director_phone), child.director_phone, PHONE_MESSAGE)
+            kept = kept_or_new(typed, mask_phone(child.director_phone), child.director_phone, MASKED_PHONE_MESSAGE)
             if kept is not None:
                 return kept
         if typed and not is_valid_phone(typed):
@@ -218,7 +220,7 @@ class AdultForm(forms.Form):
             typed,
             current.id_number_masked if current else "",
             current.id_number if current else "",
-            "请填写完整的18位身份证号码。",
+            MASKED_ID_MESSAGE,
         )
         if kept is not None:
             return kept
@@ -234,7 +236,7 @@ class AdultForm(forms.Form):
     def _phone(self, reference: Adult | None) -> str:
         typed = self.cleaned_data.get("phone", "").strip()
         on_file = reference.phone if reference else ""
-        kept = kept_or_new(typed, reference.phone_masked if reference else "", on_file, PHONE_MESSAGE)
+        kept = kept_or_new(typed, reference.phone_masked if reference else "", on_file, MASKED_PHONE_MESSAGE)
         if kept is not None:
             return kept
         if typed and not is_valid_phone(typed):

@@ -228,7 +228,7 @@ def test_a_change_to_a_shared_adult_through_a_sibling_is_not_overwritten(login, 
     assert client.post(edit_url(first), fresh).status_code == 302
     stale["father-work_place"] = "广东省深圳市"
     text = client.post(edit_url(second), stale).content.decode()
-    assert "保存失败" in text
+    assert "保存失败：您打开此页面后，石轩瑶的信息（在其他儿童的档案中）已被其他人" in text
     assert Adult.objects.get(pk=adults["father"].pk).work_place == "北京市朝阳区"
 
 
