@@ -126,7 +126,7 @@ def routes(namespaces: Iterable[str], *, values: Mapping[str, object] | None = N
     wanted = tuple(namespaces)
     found = []
     for name, route, _pattern in _walk(get_resolver(urlconf).url_patterns, "", None):
-        if not name.split(":")[0] in wanted or route.startswith("^"):
+        if name.split(":")[0] not in wanted or route.startswith("^"):
             continue
         url, has_arguments = "/" + route, False
         while "<" in url:
@@ -147,6 +147,6 @@ def assert_refused_to(client: Client, *, users: Mapping[str, object], routes_: I
     """Each user is refused each route: 403, or 403/404 where the route names a record."""
     problems = []
     for route in routes_:
-        expected = {role: DENIED_RECORD if route.has_arguments else DENIED for role in users}
+        expected = dict.fromkeys(users, DENIED_RECORD if route.has_arguments else DENIED)
         problems += access_mismatches(client, users=users, urls=[(route.url, "AUTO")], expected=expected)
     assert not problems, "child data reachable by a role that may not read it:\n" + "\n".join(problems)

@@ -67,7 +67,11 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
             audit_record(
                 kind=AuditEvent.Kind.PERMISSION,
                 obj=obj,
-                detail={"changed": sorted(watched) if change else ["created"], "role": obj.role, "active": obj.is_active},
+                detail={
+                    "changed": sorted(watched) if change else ["created"],
+                    "role": obj.role,
+                    "active": obj.is_active,
+                },
             )
 
     def save_related(self, request, form, formsets, change):

@@ -20,8 +20,9 @@ def leaky(request):
     return HttpResponse("every child")
 
 
+TEST_PAGES = [path("<int:pk>/", guarded, name="detail"), path("all/", leaky, name="all")]
 urlpatterns = [
-    path("children/", include(([path("<int:pk>/", guarded, name="detail"), path("all/", leaky, name="all")], "leaktest"))),
+    path("children/", include((TEST_PAGES, "leaktest"))),
     path("", include("qidong_care.urls")),
 ]
 URLCONF = "tests.accounts.test_access_helper"
