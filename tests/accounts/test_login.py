@@ -60,8 +60,9 @@ def test_a_server_error_gives_a_chinese_500_page_without_a_traceback(client, tow
     ("fixture", "shown", "hidden"),
     [
         ("town_staff", ["首页"], ["审计日志", "系统管理"]),
-        ("auditor", ["首页"], ["儿童档案", "系统管理"]),
-        ("admin_user", ["系统管理"], ["儿童档案", "审计日志"]),
+        ("auditor", ["首页", "审计日志"], ["儿童档案", "系统管理", "账号安全"]),
+        ("admin_user", ["系统管理"], ["儿童档案", "审计日志", "账号安全"]),
+        ("security_admin", ["账号安全"], ["儿童档案", "审计日志", "系统管理", "后台任务"]),
     ],
 )
 def test_the_navigation_bar_follows_the_role(request, client, fixture, shown, hidden):
