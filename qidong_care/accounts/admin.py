@@ -24,6 +24,7 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
     (accounts:lockouts), so the administrator cannot take over the auditor's or anyone's account."""
 
     form = StaffChangeForm
+    add_form_template = "admin/accounts/user/add_form.html"
     add_form = StaffCreationForm
     list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "regions__level")

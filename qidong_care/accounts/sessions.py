@@ -3,6 +3,7 @@ a user end that user's sessions everywhere (等保 2.0 身份鉴别: 登录会�
 
 from django.contrib.sessions.models import Session
 from django.http import HttpRequest
+from django.utils import timezone
 
 from qidong_care.audit.request_context import client_ip
 
@@ -10,6 +11,9 @@ from .models import LoginSession, User
 
 
 def session_remember(request: HttpRequest, user: User) -> None:
+    """Link this session to `user`, and drop the user's links to sessions that expired meanwhile."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    LoginSession.objects.filter(user=user).exclude(session_key__in=live).delete()
     LoginSession.objects.update_or_create(
         session_key=request.session.session_key, defaults={"user": user, "ip_address": client_ip(request)}
     )

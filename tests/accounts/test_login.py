@@ -74,3 +74,13 @@ def test_the_navigation_bar_follows_the_role(request, client, fixture, shown, hi
         assert label in nav, label
     for label in hidden:
         assert label not in nav, label
+
+
+def test_names_are_shown_surname_first(login, director):
+    assert director.get_full_name() == "王主任" and str(director) == "王主任（director_huilong）"
+    assert "王主任 · 村（居）儿童主任" in login(director).get("/").content.decode()
+
+
+def test_the_admin_add_page_speaks_chinese(login, admin_user):
+    text = login(admin_user).get("/admin/accounts/user/add/").content.decode()
+    assert "用户首次登录后必须修改初始密码" in text and "After you" not in text

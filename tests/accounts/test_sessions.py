@@ -110,3 +110,10 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(client
     assert LoginSession.objects.filter(session_key=own_key, user=town_staff).exists()
     assert client.get("/").status_code == 200
     assert other.get("/").status_code == 302
+
+
+def test_links_to_expired_sessions_are_dropped_at_the_next_login(client, town_staff):
+    old = log_in(Client())
+    Session.objects.filter(session_key=old).update(expire_date=timezone.now() - timedelta(seconds=1))
+    new = log_in(client)
+    assert list(LoginSession.objects.filter(user=town_staff).values_list("session_key", flat=True)) == [new]
