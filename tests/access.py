@@ -143,10 +143,10 @@ def child_data_urls(*, values: Mapping[str, object] | None = None, urlconf=None)
     return routes(CHILD_DATA_NAMESPACES, values=values, urlconf=urlconf)
 
 
-def assert_refused_to(client: Client, *, users: Mapping[str, object], routes_: Iterable[Route]) -> None:
+def assert_refused_to(client: Client, *, users: Mapping[str, object], pages: Iterable[Route]) -> None:
     """Each user is refused each route: 403, or 403/404 where the route names a record."""
     problems = []
-    for route in routes_:
+    for route in pages:
         expected = dict.fromkeys(users, DENIED_RECORD if route.has_arguments else DENIED)
         problems += access_mismatches(client, users=users, urls=[(route.url, "AUTO")], expected=expected)
     assert not problems, "child data reachable by a role that may not read it:\n" + "\n".join(problems)

@@ -39,7 +39,7 @@ def test_routes_fills_arguments_by_name():
 def test_a_guarded_page_passes(request, client, db):
     users = users_by_role(request, NO_CHILD_DATA_ROLES)
     detail = [r for r in routes(["leaktest"], urlconf=URLCONF) if r.name == "leaktest:detail"]
-    assert_refused_to(client, users=users, routes_=detail)
+    assert_refused_to(client, users=users, pages=detail)
 
 
 @pytest.mark.urls(URLCONF)
@@ -47,7 +47,7 @@ def test_a_leaky_page_fails_and_names_every_role(request, client, db):
     users = users_by_role(request, NO_CHILD_DATA_ROLES)
     leak = [r for r in routes(["leaktest"], urlconf=URLCONF) if r.name == "leaktest:all"]
     with pytest.raises(AssertionError) as failure:
-        assert_refused_to(client, users=users, routes_=leak)
+        assert_refused_to(client, users=users, pages=leak)
     for role in NO_CHILD_DATA_ROLES:
         assert f"{role} AUTO /children/all/: got 200" in str(failure.value)
 

@@ -29,7 +29,7 @@ def url(name: str, *args) -> str:
 def test_roles_without_child_data_are_refused_every_child_data_page(request, client, child):
     users = users_by_role(request, NO_CHILD_DATA_ROLES)
     pages = child_data_urls(values={"pk": child.pk, "child_pk": child.pk, "child_id": child.pk})
-    assert_refused_to(client, users=users, routes_=pages)
+    assert_refused_to(client, users=users, pages=pages)
 
 
 def test_the_administrator_sees_no_child_figures_on_the_home_page(login, admin_user, town_staff, child):
