@@ -14,6 +14,7 @@ answers 405 (state-changing views are @require_POST).
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatch
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -33,6 +34,9 @@ ROLE_FIXTURES = (
 NO_CHILD_DATA_ROLES = ("admin_user", "security_admin", "auditor")
 # Apps whose pages show or change children's records.
 CHILD_DATA_NAMESPACES = ("registry", "agreements", "visits", "reports")
+# The administrator imports rosters (DOMAIN.md: 系统管理员 — users, regions, Excel roster import), so
+# the import and reconciliation pages are the only child-data pages the admin role may open.
+ADMIN_ROSTER_ROUTES = ("registry:import*", "registry:reconcile*")
 # Denied: 403 for a role lacking the capability; 404 where the URL names a record, which is
 # outside the scope of a role that sees no children at all.
 DENIED = frozenset({403})
@@ -119,14 +123,23 @@ def _walk(resolvers, prefix: str, namespace: str | None):
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), prefix + str(entry.pattern), entry
 
 
-def routes(namespaces: Iterable[str], *, values: Mapping[str, object] | None = None, urlconf=None) -> list[Route]:
-    """Every named URL under `namespaces`, built with `values` for its arguments (by argument name;
+def routes(
+    namespaces: Iterable[str],
+    *,
+    values: Mapping[str, object] | None = None,
+    urlconf=None,
+    exclude: Iterable[str] = (),
+) -> list[Route]:
+    """Every named URL under `namespaces` but those whose name matches a pattern of `exclude`
+    (fnmatch, e.g. "registry:import*"), built with `values` for its arguments (by argument name;
     otherwise 1 for int, "x" for str). Regex routes are skipped."""
     values = values or {}
-    wanted = tuple(namespaces)
+    wanted, skipped = tuple(namespaces), tuple(exclude)
     found = []
     for name, route, _pattern in _walk(get_resolver(urlconf).url_patterns, "", None):
         if name.split(":")[0] not in wanted or route.startswith("^"):
+            continue
+        if any(fnmatch(name, pattern) for pattern in skipped):
             continue
         url, has_arguments = "/" + route, False
         while "<" in url:
@@ -138,9 +151,11 @@ def routes(namespaces: Iterable[str], *, values: Mapping[str, object] | None = N
     return found
 
 
-def child_data_urls(*, values: Mapping[str, object] | None = None, urlconf=None) -> list[Route]:
-    """Every page of the apps that hold children's records."""
-    return routes(CHILD_DATA_NAMESPACES, values=values, urlconf=urlconf)
+def child_data_urls(
+    *, values: Mapping[str, object] | None = None, urlconf=None, exclude: Iterable[str] = ()
+) -> list[Route]:
+    """Every page of the apps that hold children's records (see `routes` for `exclude`)."""
+    return routes(CHILD_DATA_NAMESPACES, values=values, urlconf=urlconf, exclude=exclude)
 
 
 def assert_refused_to(client: Client, *, users: Mapping[str, object], pages: Iterable[Route]) -> None:

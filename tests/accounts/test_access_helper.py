@@ -58,3 +58,8 @@ def test_assert_access_compares_with_the_table(request, client, db):
     assert_access(client, users=users, urls=[("/children/1/", "GET")], expected={"town_staff": 200, "auditor": 403})
     with pytest.raises(AssertionError, match="auditor GET /children/1/: got 403"):
         assert_access(client, users=users, urls=[("/children/1/", "GET")], expected={"auditor": 200})
+
+
+def test_routes_leave_out_excluded_names():
+    names = [r.name for r in routes(["leaktest"], urlconf=URLCONF, exclude=["leaktest:a*"])]
+    assert names == ["leaktest:detail"]
