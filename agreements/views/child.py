@@ -64,12 +64,28 @@ def _sign_initial(child: Child, agreement: Agreement | None) -> dict:
     }
 
 
+def _visible_forms(request, child: Child, agreement: Agreement | None) -> dict[str, bool]:
+    manage = may_manage(request.user) and not child.is_exited
+    status = agreement.status if agreement else AgreementStatus.UNSIGNED
+    return {
+        "sign_form": manage,
+        "scan_form": manage and status in (AgreementStatus.SIGNED, AgreementStatus.TO_RESIGN),
+        "resign_form": manage and status == AgreementStatus.SIGNED,
+        "end_form": manage and agreement is not None and status != AgreementStatus.ENDED,
+    }
+
+
 def _page(request, child: Child, agreement: Agreement | None, **forms):
     version = {"version": agreement.version if agreement else 0}
     history = []
     if agreement is not None:
         history = list(agreement.history.select_related("history_user").order_by("-history_date", "-history_id"))
     parties, state = parties_of(child), _state(agreement)
+    show = _visible_forms(request, child, agreement)
+    open_form = forms.get("open_form", "")
+    hidden_errors = []
+    if open_form and not show.get(open_form):  # e.g. "already ended": the form is gone, its message is not
+        hidden_errors = list(forms[open_form].non_field_errors())
     context = {
         "child": child,
         "agreement": agreement,
@@ -79,13 +95,15 @@ def _page(request, child: Child, agreement: Agreement | None, **forms):
         "archive_principals": [(adult.name, parties.relation_of(adult)) for adult in parties.principals],
         "carer_relation": parties.relation_of(parties.carer),
         "history": history,
-        "can_manage": may_manage(request.user) and not child.is_exited,
+        "can_manage": show["sign_form"],
+        "show": show,
+        "hidden_errors": hidden_errors,
         "can_reveal": request.user.can(Capability.REVEAL_PERSONAL_DATA),
         "sign_form": forms.get("sign_form") or SignForm(initial=_sign_initial(child, agreement), child=child),
         "scan_form": forms.get("scan_form") or ScanForm(initial=version),
         "resign_form": forms.get("resign_form") or ReasonForm(initial=version, prefix="resign"),
         "end_form": forms.get("end_form") or ReasonForm(initial=version, prefix="end"),
-        "open_form": forms.get("open_form", ""),
+        "open_form": open_form,
     }
     return render(request, "agreements/child_agreement.html", context)
 
@@ -199,20 +217,23 @@ def end(request, child_pk: int):
     return redirect("agreements:child_agreement", child_pk=child.pk)
 
 
+def _scan_name(record) -> str:
+    """The stored file name: a FileField on the agreement, plain text on its history rows."""
+    value = record.scan
+    return value if isinstance(value, str) else (value.name or "")
+
+
 @require_GET
 def scan(request, child_pk: int, history_id: int | None = None):
     """The scan of the signed paper: never a public media URL; scoped to the child, audited."""
     child = child_to_read(request, child_pk)
     agreement = _existing(child)
-    record = agreement
-    if history_id is not None:
-        record = agreement.history.filter(history_id=history_id).first()
-        if record is None:
-            raise Http404("没有找到该版本的扫描件。")
-    if not record.scan:
-        raise Http404("该协议还没有上传扫描件。")
+    record = agreement if history_id is None else agreement.history.filter(history_id=history_id).first()
+    name = _scan_name(record) if record is not None else ""
+    if not name:
+        raise Http404("没有找到协议扫描件。")
     try:
-        handle = agreement.scan.storage.open(record.scan.name, "rb")
+        handle = agreement.scan.storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("扫描件文件不存在，请联系管理员。") from None
     audit_record(
@@ -220,11 +241,10 @@ def scan(request, child_pk: int, history_id: int | None = None):
         obj=child,
         detail={"document": "委托照护协议扫描件", "agreement": agreement.pk, "version": history_id or "current"},
     )
-    extension = record.scan.name.rsplit(".", 1)[-1]
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=f"委托照护协议扫描件-{child.name}.{extension}",
+        filename=f"委托照护协议扫描件-{child.name}.{name.rsplit('.', 1)[-1]}",
         content_type=record.scan_content_type or "application/octet-stream",
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
