@@ -111,3 +111,9 @@ def test_coverage_by_town_is_one_grouped_query(data_set, django_assert_num_queri
         agreement_coverage_by_town(on=TODAY)
     sql = captured.captured_queries[0]["sql"].upper()
     assert "COUNT(*)" in sql and "GROUP BY" in sql
+
+
+def test_the_to_do_count_is_one_query(data_set, town_staff, django_assert_num_queries):
+    town_staff = type(town_staff).objects.get(pk=town_staff.pk)  # no regions cached yet
+    with django_assert_num_queries(2):  # the user's regions, then one count
+        assert agreement_todo_count(town_staff, on=TODAY) == 3
