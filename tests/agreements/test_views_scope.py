@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from agreements.services import agreement_upload_scan
+from qidong_care.accounts.models import User
 from registry.models import Region
 from tests.agreements import scanfiles
 from tests.agreements.conftest import HUILONG_OTHER_VILLAGE, YAGUANG, sign
@@ -90,3 +91,16 @@ def test_coverage_town_drill_down_is_404_for_an_unknown_town(login, bureau):
 
 def test_state_changes_need_post(login, town_staff, child):
     assert login(town_staff).get(reverse("agreements:sign", args=[child.pk])).status_code == 405
+
+
+def test_the_admin_shows_agreements_read_only_to_superusers_and_not_to_the_system_administrator(
+    login, admin_user, child
+):
+    url = reverse("admin:agreements_agreement_changelist")
+    assert login(admin_user).get(url).status_code == 403
+    root = User.objects.create_superuser("root", password="Root-pass-2026", role="admin", must_change_password=False)
+    client = login(root)
+    assert client.get(url).status_code == 200
+    agreement = child.agreement
+    assert client.get(reverse("admin:agreements_agreement_change", args=[agreement.pk])).status_code == 200
+    assert client.get(reverse("admin:agreements_agreement_add")).status_code == 403
