@@ -83,11 +83,13 @@ def coverage(request):
         regions = Region.objects.filter(pk__in=list(figures))
     regions = regions.select_related("parent").order_by("code").distinct()
     total = sum(figures.values(), AgreementCoverage())
+    rows = _rows(figures, regions, level=level)
     context = {
         "on": on,
         "town": town,
         "level": level,
-        "rows": _rows(figures, regions, level=level),
+        "rows": rows,
+        "several_towns": len({row["region"].parent_id for row in rows}) > 1,
         "total": total,
         "total_links": _links(town=town.pk if town else None),
         "can_print": may_manage(user),
