@@ -26,6 +26,8 @@ def make_broker_folders(sender, **kwargs) -> None:
 app.conf.beat_schedule = {
     # Every 10 minutes: a heartbeat, so administrators see that the scheduler and a worker are alive.
     "heartbeat": {"task": "qidong_care.ping", "schedule": crontab(minute="*/10")},
+    # Every day at 00:30: care agreements past their validity become 需重签 (agreements.tasks).
+    "agreements-mark-lapsed": {"task": "agreements.mark_lapsed", "schedule": crontab(hour=0, minute=30)},
 }
 
 
