@@ -26,6 +26,10 @@ def make_broker_folders(sender, **kwargs) -> None:
 app.conf.beat_schedule = {
     # Every 10 minutes: a heartbeat, so administrators see that the scheduler and a worker are alive.
     "heartbeat": {"task": "qidong_care.ping", "schedule": crontab(minute="*/10")},
+    # Hourly at minute 5: remind of referrals whose report is overdue (通知 二.4; once a day per referral).
+    "visits-remind-overdue-referrals": {"task": "visits.remind_overdue_referrals", "schedule": crontab(minute=5)},
+    # Daily at 09:00: from the 20th of the month, remind directors of children not yet visited (一月一访).
+    "visits-remind-due-visits": {"task": "visits.remind_due_visits", "schedule": crontab(minute=0, hour=9)},
 }
 
 

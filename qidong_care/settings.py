@@ -275,7 +275,9 @@ REFERRAL_ASSISTANCE_WORKING_DAYS = _env_int("REFERRAL_ASSISTANCE_WORKING_DAYS", 
 # Called after any write to children's archives (form, visit, import), in this order, with the
 # changed children: downstream apps react (agreements to re-sign, referrals to open) without the
 # registry importing them. Each is "module.function(children, *, source, user)".
-ARCHIVE_CHANGE_HANDLERS: list[str] = []
+ARCHIVE_CHANGE_HANDLERS: list[str] = [
+    "visits.escalation.referrals_on_archive_change",  # 通知 二.4: findings in an archive open referrals
+]
 
 # --- Roster import limits (ROSTER.md, safety) -----------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = _env_int("ROSTER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
