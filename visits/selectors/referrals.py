@@ -19,26 +19,25 @@ class ReferralCounts:
     overdue: int = 0
 
 
-def _counts(referrals, at: datetime, key: str | None):
-    fields = [key] if key else []
-    overdue = Q(status=ReferralStatus.PENDING, deadline__lt=at)
-    return (
-        referrals.open()
-        .order_by()
-        .values(*fields)
-        .annotate(open=Count("id"), overdue=Count("id", filter=overdue))
-    )
+def _overdue(at: datetime) -> Q:
+    return Q(status=ReferralStatus.PENDING, deadline__lt=at)
 
 
 def referral_counts_by_town(*, at: datetime) -> dict[int, ReferralCounts]:
     """Town id → ReferralCounts (one grouped query over the (town, status) index)."""
-    rows = _counts(Referral.objects.all(), at, "town_id")
+    rows = (
+        Referral.objects.open()
+        .order_by()
+        .values("town_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=_overdue(at)))
+    )
     return {row["town_id"]: ReferralCounts(open=row["open"], overdue=row["overdue"]) for row in rows}
 
 
 def referral_counts(referrals, *, at: datetime) -> ReferralCounts:
-    rows = list(_counts(referrals, at, None))
-    return ReferralCounts(open=rows[0]["open"], overdue=rows[0]["overdue"]) if rows else ReferralCounts()
+    """The counts over any queryset of referrals (e.g. one user's scope)."""
+    totals = referrals.open().aggregate(open=Count("id"), overdue=Count("id", filter=_overdue(at)))
+    return ReferralCounts(open=totals["open"], overdue=totals["overdue"])
 
 
 def high_risk_pending(user):

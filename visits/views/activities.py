@@ -45,6 +45,7 @@ def activity_list(request):
     totals = activity_totals_by_town(activities)
     towns = {r.pk: r for r in Region.objects.filter(pk__in=list(totals)).order_by("code")}
     listing = activities.select_related("town", "village").annotate(n_children=Count("attendances"))
+    listing = listing.order_by("-date", "-id")
     context = {
         "page": paginate(request, listing, 30),
         "query_string": query_string(request),

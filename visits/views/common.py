@@ -38,14 +38,21 @@ def _pick(regions: list[Region], raw: str | None) -> Region | None:
 
 
 def region_filter(request: HttpRequest) -> RegionFilter:
-    """Town and village choices within the user's scope; values outside it are ignored."""
-    regions = list(visible_regions(request.user).filter(level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE]).order_by("code"))
+    """Town and village choices within the user's scope; values outside it are ignored. A village
+    given alone brings its town; county-wide users pick a town before its villages are listed."""
+    regions = visible_regions(request.user).filter(level__in=[RegionLevel.TOWN, RegionLevel.VILLAGE])
+    regions = list(regions.order_by("code"))
     towns = [r for r in regions if r.level == RegionLevel.TOWN]
+    all_villages = [r for r in regions if r.level == RegionLevel.VILLAGE]
     town = _pick(towns, request.GET.get("town"))
-    villages = [r for r in regions if r.level == RegionLevel.VILLAGE and (town is None or r.parent_id == town.pk)]
-    if town is None and len(towns) != 1 and len(villages) > 60:
-        villages = []  # county-wide: pick a town first
-    village = _pick(villages, request.GET.get("village"))
+    village = _pick(all_villages, request.GET.get("village"))
+    if village is not None and town is not None and village.parent_id != town.pk:
+        village = None
+    if village is not None and town is None:
+        town = next((t for t in towns if t.pk == village.parent_id), None)
+    villages = [r for r in all_villages if town is None or r.parent_id == town.pk]
+    if town is None and len(towns) > 1:
+        villages = []  # several towns: pick a town first
     return RegionFilter(towns=towns, villages=villages, town=town, village=village)
 
 
