@@ -88,7 +88,9 @@ def _demo_referrals(children: list[Child], people: list[User], today: date) -> i
     opened = 0
     if len(children) > 0:  # dropped out: the written report to the education department
         child = children[0]
-        _visit(child, _recorder(child, people), today, data={"schooling": "dropped_out", "schooling_note": "开学后未到校"})
+        _visit(
+            child, _recorder(child, people), today, data={"schooling": "dropped_out", "schooling_note": "开学后未到校"}
+        )
         opened += 1
     if len(children) > 1:  # overdue: an injury that should have been reported within 24 hours
         referrals_open([(children[1], Finding.INJURY)], source=ReferralSource.ARCHIVE, now=now - timedelta(days=2))

@@ -67,9 +67,7 @@ def test_deadlines_follow_the_settings_values():
 
 
 def test_holidays_passed_in_are_skipped_too():
-    assert add_working_days(date(2026, 9, 30), 1, holidays={date(2026, 10, 1), date(2026, 10, 2)}) == date(
-        2026, 10, 5
-    )
+    assert add_working_days(date(2026, 9, 30), 1, holidays={date(2026, 10, 1), date(2026, 10, 2)}) == date(2026, 10, 5)
 
 
 def test_high_risk_findings_are_living_alone_violence_and_guardians_who_cannot_or_will_not_care():

@@ -1,6 +1,7 @@
 """Referrals: opened from visits and archives with the right body and deadline, never twice while
 open, in bulk; the status workflow; high-risk notices; overdue counting and reminders."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -313,6 +314,6 @@ def test_the_hourly_job_catches_up_a_lost_high_risk_notice(child, town_staff, bu
 
 def test_the_reminder_command_records_its_run(child):
     referrals_open([(child, Finding.INJURY)], source=ReferralSource.VISIT, now=WEDNESDAY)
-    call_command("remind_overdue_referrals", stdout=open("/dev/null", "w"))
+    call_command("remind_overdue_referrals", stdout=io.StringIO())
     run = JobRun.objects.get(name="remind_overdue_referrals")
     assert run.status == JobRun.Status.SUCCEEDED and run.trigger == "command" and run.summary["overdue"] == 1

@@ -1,5 +1,6 @@
 """Reminders: children not yet visited this month (from the 20th), and the schedule."""
 
+import io
 from datetime import date
 
 from django.core.management import call_command
@@ -36,7 +37,7 @@ def test_a_director_whose_children_are_all_visited_is_left_alone(child, director
 
 
 def test_the_command_takes_a_date_and_records_its_run(child, director):
-    call_command("remind_due_visits", "--on", "2026-11-22", stdout=open("/dev/null", "w"))
+    call_command("remind_due_visits", "--on", "2026-11-22", stdout=io.StringIO())
     run = JobRun.objects.get(name="remind_due_visits")
     assert run.trigger == "command" and run.summary == {"directors_due": 1, "reminded": 1}
 

@@ -74,7 +74,9 @@ def test_the_workflow_through_the_page(child, town_staff, login):
     (referral,) = referrals_open([(child, Finding.ALONE)], source=ReferralSource.VISIT)
     client = login(town_staff)
     url = reverse("visits:referral_transition", args=[referral.pk])
-    response = client.post(url, {"status": "reported", "reported_to": "汇龙派出所 王警官", "receipt_no": "A1", "version": 1})
+    response = client.post(
+        url, {"status": "reported", "reported_to": "汇龙派出所 王警官", "receipt_no": "A1", "version": 1}
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert (referral.status, referral.reported_by, referral.receipt_no) == ("reported", town_staff, "A1")

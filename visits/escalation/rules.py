@@ -27,9 +27,7 @@ POLICE_FINDINGS = frozenset(
 # Shown at once to the town staff and the bureau (issue 6): a child left alone, a guardian who cannot
 # or will not care, suspected violence. An injury has already happened and is reported the same way,
 # but is not broadcast.
-HIGH_RISK_FINDINGS = frozenset(
-    {Finding.ALONE, Finding.GUARDIAN_INCAPABLE, Finding.GUARDIAN_NEGLECT, Finding.VIOLENCE}
-)
+HIGH_RISK_FINDINGS = frozenset({Finding.ALONE, Finding.GUARDIAN_INCAPABLE, Finding.GUARDIAN_NEGLECT, Finding.VIOLENCE})
 # 通知 二.4: 监护人家庭经济困难且符合有关社会救助、社会福利政策的，要及时纳入保障范围.
 ASSISTANCE_ECONOMY = frozenset({FamilyEconomy.DIBAO, FamilyEconomy.TEKUN})
 # Compulsory education (义务教育): a child of 7 to 15 who is "不在学" is out of school (失学).

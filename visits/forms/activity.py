@@ -21,7 +21,18 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = ["type", "title", "date", "village", "place", "organiser", "audience", "topics", "adult_count", "description"]
+        fields = [
+            "type",
+            "title",
+            "date",
+            "village",
+            "place",
+            "organiser",
+            "audience",
+            "topics",
+            "adult_count",
+            "description",
+        ]
         widgets = {"date": DateInput, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, town: Region, user, **kwargs):

@@ -51,9 +51,7 @@ class VisitForm(forms.ModelForm):
     carer_name = forms.CharField(label="新照护人姓名", max_length=50, required=False)
     carer_id_number = forms.CharField(label="新照护人身份证号码", max_length=30, required=False)
     carer_phone = forms.CharField(label="新照护人电话", max_length=30, required=False)
-    carer_relation = forms.ChoiceField(
-        label="与儿童关系", choices=[("", "请选择")] + Relation.choices, required=False
-    )
+    carer_relation = forms.ChoiceField(label="与儿童关系", choices=[("", "请选择")] + Relation.choices, required=False)
     dropped_out = forms.BooleanField(label="儿童已辍学", required=False)
     living_alone = forms.BooleanField(label="儿童现在独自居住", required=False)
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
@@ -115,7 +113,9 @@ class VisitForm(forms.ModelForm):
         self.fields["date"].widget.attrs["max"] = f"{today():%Y-%m-%d}"
         if not self.is_bound:
             self.initial.update(self.defaults(child=child, user=user, last_visit=last_visit))
-        self.parents = {link.role: link.adult for link in child.links.all() if link.role in (AdultRole.FATHER, AdultRole.MOTHER)}
+        self.parents = {
+            link.role: link.adult for link in child.links.all() if link.role in (AdultRole.FATHER, AdultRole.MOTHER)
+        }
 
     @staticmethod
     def defaults(*, child: Child, user, last_visit: Visit | None) -> dict:
@@ -134,7 +134,7 @@ class VisitForm(forms.ModelForm):
             "contact_methods": [ContactMethod.PHONE, ContactMethod.VIDEO],
             "contact_frequency": child.contact_frequency,
         }
-        initial.update({name: SafetyCheck.OK for name in SAFETY})
+        initial.update(dict.fromkeys(SAFETY, SafetyCheck.OK))
         if child.schooling == Schooling.DROPPED_OUT:
             initial["schooling"] = SchoolingState.DROPPED_OUT
         if last_visit is not None:

@@ -63,9 +63,7 @@ class Referral(models.Model):
     )
     opened_at = models.DateTimeField(_("发现时间"))
     deadline = models.DateTimeField(_("报告期限"))
-    status = models.CharField(
-        _("状态"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
-    )
+    status = models.CharField(_("状态"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.PENDING)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -70,9 +70,7 @@ class Visit(models.Model):
     schooling = models.CharField(_("就学情况"), max_length=20, choices=SchoolingState.choices)
     schooling_note = models.CharField(_("就学情况说明"), max_length=200, blank=True)
     contact_methods = models.JSONField(_("亲情沟通方式"), default=list, blank=True)
-    contact_frequency = models.CharField(
-        _("亲情沟通频次"), max_length=20, choices=ContactFrequency.choices, blank=True
-    )
+    contact_frequency = models.CharField(_("亲情沟通频次"), max_length=20, choices=ContactFrequency.choices, blank=True)
 
     needs = models.TextField(_("儿童和家庭的需求"), blank=True)
     findings = models.JSONField(_("需转介的发现"), default=list, blank=True)

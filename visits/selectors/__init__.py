@@ -53,8 +53,8 @@ def visit_todo_counts(user, *, on: date) -> dict:
     active — children on the roster; visited — of them, visited by their director this month (up to
     `on`); due — active − visited; referrals_open; referrals_overdue (待报告 past the deadline);
     high_risk — high-risk referrals not yet reported."""
-    from ..escalation.rules import HIGH_RISK_FINDINGS
     from ..choices import ReferralStatus
+    from ..escalation.rules import HIGH_RISK_FINDINGS
 
     active = Child.objects.visible_to(user).on_roster().count()
     visited = (

@@ -54,9 +54,7 @@ def director_visits_between(month_start: date, on: date):
     )
 
 
-def visit_coverage_by(
-    key: str, *, month_start: date, on: date, scope: Q | None = None
-) -> dict[int, VisitCoverage]:
+def visit_coverage_by(key: str, *, month_start: date, on: date, scope: Q | None = None) -> dict[int, VisitCoverage]:
     """Coverage per "town_id" or "village_id" (two grouped queries). A visit counts where the child now
     lives (the copied region equals the child's), so visited never exceeds active."""
     scope = scope if scope is not None else Q()

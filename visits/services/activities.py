@@ -45,7 +45,9 @@ def _check(activity: Activity, children: list[Child]) -> None:
 def _bump_version(activity: Activity, expected_version: int | None) -> None:
     expected = activity.version if expected_version is None else expected_version
     if not Activity.objects.filter(pk=activity.pk, version=expected).update(version=F("version") + 1):
-        raise ValidationError("保存失败：您打开此页面后，该活动已被其他人修改。请刷新后再提交。", code="concurrent_edit")
+        raise ValidationError(
+            "保存失败：您打开此页面后，该活动已被其他人修改。请刷新后再提交。", code="concurrent_edit"
+        )
     activity.version = expected + 1
 
 

@@ -21,12 +21,8 @@ def visits_remind_due(on: date) -> dict:
     One notice per director and day (key visits-due-<date>): running the job twice sends one."""
     if on.day < REMIND_FROM_DAY:
         return {"skipped": f"提醒从每月{REMIND_FROM_DAY}日开始", "reminded": 0}
-    directors = list(
-        User.objects.filter(role=Role.DIRECTOR, is_active=True).prefetch_related("regions").order_by("pk")
-    )
-    village_ids = {
-        region.pk for d in directors for region in d.regions.all() if region.level == RegionLevel.VILLAGE
-    }
+    directors = list(User.objects.filter(role=Role.DIRECTOR, is_active=True).prefetch_related("regions").order_by("pk"))
+    village_ids = {region.pk for d in directors for region in d.regions.all() if region.level == RegionLevel.VILLAGE}
     if not village_ids:
         return {"directors_due": 0, "reminded": 0}
     coverage = visit_coverage_by_village(month_start=month_of(on), on=on, scope=Q(village_id__in=sorted(village_ids)))
@@ -46,4 +42,3 @@ def visits_remind_due(on: date) -> dict:
             key=f"visits-due-{on:%Y%m%d}",
         )
     return {"directors_due": due_directors, "reminded": reminded}
-

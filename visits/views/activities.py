@@ -116,8 +116,16 @@ def _activity_form(request, *, activity: Activity | None, town: Region):
                 return redirect("visits:activity_detail", saved.pk)
         status = 400
     else:
-        form = ActivityForm(instance=activity, town=town, user=user, initial={} if activity else {"date": timezone.localdate()})
-    context = {"form": form, "activity": activity, "town": town, "towns": managed_towns(user), "selected": form.selected_children()}
+        form = ActivityForm(
+            instance=activity, town=town, user=user, initial={} if activity else {"date": timezone.localdate()}
+        )
+    context = {
+        "form": form,
+        "activity": activity,
+        "town": town,
+        "towns": managed_towns(user),
+        "selected": form.selected_children(),
+    }
     return render(request, "visits/activity_form.html", context, status=status)
 
 

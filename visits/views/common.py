@@ -57,7 +57,7 @@ def region_filter(request: HttpRequest) -> RegionFilter:
 
 
 def parse_month(raw: str | None, *, default: date) -> date:
-    """"2026-11" → 2026-11-01; anything else → the month of `default`."""
+    """ "2026-11" → 2026-11-01; anything else → the month of `default`."""
     try:
         year, month = (int(part) for part in (raw or "").split("-"))
         return date(year, month, 1)

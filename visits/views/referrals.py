@@ -42,8 +42,18 @@ def referral_list(request):
     if body in ReferralBody.values:
         referrals = referrals.filter(body=body)
     referrals = referrals.select_related("child", "village").only(
-        "id", "trigger", "body", "source", "status", "deadline", "opened_at", "child__name", "village__name",
-        "town_id", "village_id", "child_id",
+        "id",
+        "trigger",
+        "body",
+        "source",
+        "status",
+        "deadline",
+        "opened_at",
+        "child__name",
+        "village__name",
+        "town_id",
+        "village_id",
+        "child_id",
     )
     context = {
         "page": paginate(request, referrals.overdue_first(now), 30),
@@ -142,7 +152,9 @@ def referral_report_pdf(request, pk: int):
     if referral.body != ReferralBody.EDUCATION:
         raise Http404("只有失学辍学的转介有书面报告。")
     pdf = education_report_pdf(referral, user=request.user)
-    audit_record(kind=AuditEvent.Kind.PRINT, obj=referral.child, detail={"document": "失学辍学书面报告", "referral": referral.pk})
+    audit_record(
+        kind=AuditEvent.Kind.PRINT, obj=referral.child, detail={"document": "失学辍学书面报告", "referral": referral.pk}
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="education-report-{referral.pk}.pdf"'
     return response

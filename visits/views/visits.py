@@ -25,14 +25,16 @@ DRAFT_HEADER = "X-Visit-Draft"  # sent by static/js/visits_draft.js: answer in J
 
 @require_GET
 def my_month(request):
-    """"My children this month": the due ones first, overdue referrals on top (通知 二.4: 一月一访)."""
+    """ "My children this month": the due ones first, overdue referrals on top (通知 二.4: 一月一访)."""
     user = request.user
     require(user, Capability.VIEW_CHILDREN)
     on = timezone.localdate()
     regions = region_filter(request)
     query = request.GET.get("q", "").strip()[:20]
     children = children_this_month(user, on=on, village_id=None, query=query).filter(regions.q)
-    coverage = total(visit_coverage_by("village_id", month_start=month_of(on), on=on, scope=scope_filter(user) & regions.q))
+    coverage = total(
+        visit_coverage_by("village_id", month_start=month_of(on), on=on, scope=scope_filter(user) & regions.q)
+    )
     overdue = (
         Referral.objects.visible_to(user)
         .overdue(timezone.now())
@@ -157,4 +159,3 @@ def photo(request, pk: int):
     response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
     response["Content-Disposition"] = "inline"
     return response
-
