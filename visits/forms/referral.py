@@ -34,6 +34,7 @@ class ReferralTransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s, ReferralStatus(s).label) for s in TRANSITIONS[referral.status]]
         self.initial.setdefault("version", referral.version)
+        self.fields["reported_at"].help_text = "留空即为现在。"
 
 
 class ParentsNotifiedForm(forms.Form):

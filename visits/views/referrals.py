@@ -1,6 +1,7 @@
 """Referrals (通知 二.4): the list (overdue first), one referral with its workflow, the written report
 to the education department as a PDF."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -69,17 +70,27 @@ def referral_list(request):
     return render(request, "visits/referral_list.html", context)
 
 
+def deadline_rule(body: str) -> str:
+    """The notice's rule behind the deadline, with the configured figures (通知 二.4)."""
+    if body == ReferralBody.POLICE:
+        return f"第一时间报告，最迟 {settings.REFERRAL_POLICE_HOURS} 小时"
+    if body == ReferralBody.EDUCATION:
+        return f"书面报告，{settings.REFERRAL_EDUCATION_WORKING_DAYS} 个工作日内（不含周六、周日）"
+    return f"{settings.REFERRAL_ASSISTANCE_WORKING_DAYS} 个工作日内纳入保障范围（不含周六、周日）"
+
+
 def _detail(request, referral: Referral, *, transition_form=None, parents_form=None, status: int = 200):
     can_act = can_act_on_referrals(request.user) and referral.status != ReferralStatus.CLOSED
     education = referral.body == ReferralBody.EDUCATION
     if can_act and transition_form is None:
-        transition_form = ReferralTransitionForm(referral=referral)
+        transition_form = ReferralTransitionForm(referral=referral, initial={"reported_at": timezone.localtime()})
     if can_act and education and parents_form is None:
         parents_form = ParentsNotifiedForm(initial={"at": timezone.localtime(), "version": referral.version})
     context = {
         "referral": referral,
         "child": referral.child,
         "overdue": referral.overdue_at(timezone.now()),
+        "deadline_rule": deadline_rule(referral.body),
         "can_act": can_act,
         "education": education,
         "transition_form": transition_form,
