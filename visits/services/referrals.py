@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from qidong_care.accounts.roles import Role
 from qidong_care.notifications.models import Notification
-from qidong_care.notifications.services import notify, users_responsible_for
+from qidong_care.notifications.services import notify, notify_region, users_responsible_for
 from registry.models import Child
 
 from ..choices import ReferralBody, ReferralStatus
@@ -105,21 +105,19 @@ def referral_url(referral: Referral) -> str:
 def referrals_notify_high_risk(referral_ids: Sequence[int]) -> int:
     """Tell the town staff and the bureau at once (idempotent: key referral-<id>)."""
     referrals = Referral.objects.filter(pk__in=list(referral_ids)).select_related("child", "village")
-    users_by_town: dict[int, list] = {}
     sent = 0
     for referral in referrals:
         if referral.status != ReferralStatus.PENDING or not referral.is_high_risk:
             continue
-        if referral.town_id not in users_by_town:
-            users_by_town[referral.town_id] = users_responsible_for(town_id=referral.town_id, roles=HIGH_RISK_ROLES)
         deadline = timezone.localtime(referral.deadline)
-        sent += notify(
-            users=users_by_town[referral.town_id],
+        sent += notify_region(
+            town_id=referral.town_id,
             kind=Notification.Kind.HIGH_RISK,
             title=f"高风险：{referral.village.name}{_short_name(referral.child)}{referral.get_trigger_display()}",
             body=f"须于{deadline:%Y-%m-%d %H:%M}前向{referral.get_body_display()}报告（通知 二.4：第一时间报告）。",
             url=referral_url(referral),
             key=f"referral-{referral.pk}",
+            roles=HIGH_RISK_ROLES,
         )
     return sent
 
