@@ -28,6 +28,10 @@ app.conf.beat_schedule = {
     "heartbeat": {"task": "qidong_care.ping", "schedule": crontab(minute="*/10")},
     # Every day at 00:30: care agreements past their validity become 需重签 (agreements.tasks).
     "agreements-mark-lapsed": {"task": "agreements.mark_lapsed", "schedule": crontab(hour=0, minute=30)},
+    # Hourly at minute 5: remind of referrals whose report is overdue (通知 二.4; once a day per referral).
+    "visits-remind-overdue-referrals": {"task": "visits.remind_overdue_referrals", "schedule": crontab(minute=5)},
+    # Daily at 09:00: from the 20th of the month, remind directors of children not yet visited (一月一访).
+    "visits-remind-due-visits": {"task": "visits.remind_due_visits", "schedule": crontab(minute=0, hour=9)},
 }
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("notifications/", include("qidong_care.notifications.urls")),
     path("jobs/", include("qidong_care.core.urls")),
     path("audit/", include("qidong_care.audit.urls")),
+    path("visits/", include("visits.urls")),
 ]
