@@ -18,7 +18,7 @@ class Week:
 
     @classmethod
     def parse(cls, label: str) -> "Week":
-        """"2026-W48" → Week(2026, 48); a ValidationError for anything else."""
+        """ "2026-W48" → Week(2026, 48); a ValidationError for anything else."""
         match = WEEK_LABEL.match((label or "").strip())
         if match is None:
             raise ValidationError(f"周的写法应为“2026-W48”，而不是“{label}”。", code="week")

@@ -109,7 +109,8 @@ def _remind_town(deadline: CampaignDeadline, progress: TownProgress, days_left: 
     body = (
         f"截止日期 {deadline.due_on:%Y-%m-%d}。{progress.town.name}尚未完成："
         f"在册 {progress.roster} 人，本次活动已更新或核实 {progress.reverified} 人；"
-        f"待核实 {progress.suspected} 人；新增 {progress.new_found} 人，其中信息缺失或错误 {progress.new_incomplete} 人。"
+        f"待核实 {progress.suspected} 人；新增 {progress.new_found} 人，"
+        f"其中信息缺失或错误 {progress.new_incomplete} 人。"
     )
     return notify_region(
         town_id=progress.town.pk,

@@ -18,6 +18,7 @@ from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 from qidong_care.notifications.models import Notification
 from qidong_care.notifications.services import notify_region
+from registry.choices import ExitReason
 from registry.models import ArchiveUpdate
 
 from ..conf import spot_check_per_town
@@ -39,7 +40,9 @@ def sample_of(candidates: list[int], *, day: date, town_code: str, size: int) ->
 def _candidates(day: date) -> dict[int, dict]:
     """town id → {"code", "children": [ids], "village": {child id: village id}} of `day`'s updates."""
     towns: dict[int, dict] = defaultdict(lambda: {"children": [], "village": {}})
-    rows = ArchiveUpdate.objects.filter(on=day).values_list("town_id", "town__code", "child_id", "child__village_id")
+    # The age-out job's own rows are not work to check: leave out children it retired.
+    updates = ArchiveUpdate.objects.filter(on=day).exclude(child__exit_reason=ExitReason.OVER_AGE)
+    rows = updates.values_list("town_id", "town__code", "child_id", "child__village_id")
     for town_id, code, child_id, village_id in rows.order_by("town_id", "child_id"):
         towns[town_id]["code"] = code
         towns[town_id]["children"].append(child_id)
@@ -65,11 +68,9 @@ def spot_checks_draw(*, on: date) -> dict:
         if town_id in already:
             continue
         for child_id in sample_of(data["children"], day=day, town_code=data["code"], size=size):
-            picked.append(
-                SpotCheck(
-                    updated_on=day, drawn_on=on, town_id=town_id, village_id=data["village"][child_id], child_id=child_id
-                )
-            )
+            item = SpotCheck(updated_on=day, drawn_on=on, town_id=town_id, child_id=child_id)
+            item.village_id = data["village"][child_id]
+            picked.append(item)
     counts = _update_counts([item.child_id for item in picked], day)
     for item in picked:
         item.update_count = counts.get(item.child_id, 0)

@@ -1,5 +1,6 @@
 """Children in known states for the supervision tests (through the registry's own services)."""
 
+import itertools
 from datetime import date
 
 from registry.choices import AdultRole, ParentStatus, Relation
@@ -26,9 +27,17 @@ def suspected_adults() -> dict:
     return adults
 
 
-def active_child(village, **fields):
-    return make_child(village, **fields)
+# make_id folds neighbouring sequence numbers into one ID (the gender digit): step by two.
+_ids = itertools.count(0, 2)
 
 
-def suspected_child(village, **fields):
-    return make_child(village, adults=suspected_adults(), **fields)
+def unique_id(birth: date = date(2015, 4, 2), *, male: bool = True) -> str:
+    return make_id(birth, male=male, seq=next(_ids) % 1000)
+
+
+def active_child(village, *, birth: date = date(2015, 4, 2), **fields):
+    return make_child(village, birth=birth, id_number=unique_id(birth), **fields)
+
+
+def suspected_child(village, *, birth: date = date(2015, 4, 2), **fields):
+    return make_child(village, birth=birth, id_number=unique_id(birth), adults=suspected_adults(), **fields)

@@ -1,7 +1,8 @@
 """Fixtures of the supervision tests: a settable clock, and fixed figures from agreements/visits."""
 
+import itertools
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,7 +16,9 @@ def at(day: date, hour: int = 10) -> datetime:
 
 
 class Clock:
-    """Sets "now" for Django (timezone.now, hence localdate, auto_now, history dates)."""
+    """Sets "now" for Django (timezone.now, hence localdate, auto_now, history dates). Time ticks
+    on by a microsecond at each reading, as it would, so that "before now" includes what was just
+    written."""
 
     def __init__(self, monkeypatch):
         self._monkeypatch = monkeypatch
@@ -23,7 +26,8 @@ class Clock:
     def set(self, moment: datetime | date, hour: int = 10) -> datetime:
         if not isinstance(moment, datetime):
             moment = at(moment, hour)
-        self._monkeypatch.setattr(timezone, "now", lambda: moment)
+        ticks = itertools.count()
+        self._monkeypatch.setattr(timezone, "now", lambda: moment + timedelta(microseconds=next(ticks)))
         return moment
 
 
