@@ -61,7 +61,7 @@ class SpotCheck(models.Model):
 
     @property
     def problem_labels(self) -> list[str]:
-        return [SpotCheckProblem(code).label for code in self.problems if code in SpotCheckProblem.values]
+        return [str(SpotCheckProblem(code).label) for code in self.problems if code in SpotCheckProblem.values]
 
     @property
     def is_open_problem(self) -> bool:

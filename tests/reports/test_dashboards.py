@@ -129,7 +129,9 @@ def _count_queries(client, url) -> int:
     return len(queries)
 
 
-def test_dashboards_take_the_same_number_of_queries_for_3_or_30_children(client, db, clock, figures, bureau, town_staff):
+def test_dashboards_take_the_same_number_of_queries_for_3_or_30_children(
+    client, db, clock, figures, bureau, town_staff
+):
     clock.set(date(2026, 11, 20))
     for n in range(3):
         active_child(HUILONG_VILLAGE, name=f"少{n}")
