@@ -116,6 +116,10 @@ class VillageRow:
     updates: int
     links: dict
 
+    @property
+    def has_children(self) -> bool:
+        return any(vars(self.counts).values())
+
 
 def village_table(user, town: Region, *, week: Week, today: date) -> list[VillageRow]:
     """The town's villages in the user's scope: children by status, and updates this week so far."""

@@ -52,12 +52,16 @@ def _town_page(request, town):
     week = Week.containing(today)
     villages = selectors.village_table(user, town, week=week, today=today)
     counts = selectors.sum_counts(villages)
+    show_all = request.GET.get("all") == "1"
+    shown = villages if show_all else [row for row in villages if row.has_children or row.updates]
     trend = selectors.town_trend(town)
     context = {
         "town": town,
         "towns": towns_of(user) if not sees_whole_county(user) else [],
         "week": week,
-        "villages": villages,
+        "villages": shown,
+        "show_all": show_all,
+        "hidden_villages": len(villages) - len(shown),
         "counts": counts,
         "todos": selectors.town_todos(user, town, counts=counts, today=today),
         "trend": trend,

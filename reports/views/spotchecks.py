@@ -32,7 +32,7 @@ def _items(user):
         SpotCheck.objects.filter(scope_filter(user))
         .select_related("child", "town", "village", "checked_by", "resolved_by")
         .only(*[f"child__{name}" for name in CHILD_SHOWN], *SPOT_FIELDS)
-        .prefetch_related(Prefetch("child__links", queryset=care.order_by("role"), to_attr="care_links"))
+        .prefetch_related(Prefetch("child__links", queryset=care.order_by("-role"), to_attr="care_links"))
     )
 
 
@@ -94,6 +94,7 @@ def spotcheck_list(request):
         "result": result or "",
         "towns": towns_of(user),
         "summary": summary,
+        "form": SpotCheckMarkForm(),
         "query_string": _without_page(request),
     }
     return render(request, "reports/spotcheck_list.html", context)

@@ -95,6 +95,13 @@ def test_town_staff_see_their_villages_and_todo_list(client, data, town_staff, h
     assert village_link.replace("&", "&amp;") in response.content.decode()
 
 
+def test_villages_without_children_show_on_request(client, data, town_staff):
+    shown = {row.village.code for row in page(client, town_staff).context["villages"]}
+    assert shown == {HUILONG_VILLAGE}
+    everything = {row.village.code for row in page(client, town_staff, all="1").context["villages"]}
+    assert "320681100201" in everything and NANYANG_VILLAGE not in everything
+
+
 def test_town_staff_never_see_another_towns_villages(client, data, town_staff, outsider, nanyang, huilong):
     assert page(client, town_staff, reverse("reports:town_dashboard", args=[nanyang.pk])).status_code == 404
     response = page(client, outsider)

@@ -133,6 +133,7 @@ def test_the_inspector_sees_masked_people_and_the_update_count(client, item, ins
     assert item.child.id_number not in body
     assert "顾兰春" in body and "137****6570" in body and "13781286570" not in body  # the grandmother carer
     assert "近30天共 1 天有更新" in body
+    assert body.count('type="radio"') == 2 * 8 and body.count('type="checkbox"') == 4 * 8  # a mark form each
 
 
 def test_the_spot_check_list_takes_the_same_queries_for_3_or_30_items(client, db, clock, inspector):
