@@ -42,7 +42,7 @@ def _vary(row: WeeklyReportRow, weeks_back: int, rng: random.Random) -> WeeklyRe
 
 def demo_snapshots(today: date) -> int:
     current = Week.containing(today)
-    base = week_rows(current, until=timezone.now())
+    base = week_rows(current, until=None)
     created, week = 0, current
     for weeks_back in range(1, DEMO_WEEKS + 1):
         week = week.previous()

@@ -22,6 +22,7 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from registry.choices import RosterStatus
 from registry.models import ArchiveUpdate, Child, Region
@@ -66,15 +67,21 @@ def _by_town(rows, key: str = "n") -> dict[int, int]:
     return {row["town_id"]: row[key] for row in rows}
 
 
-def _new_on_roster(start: datetime, end: datetime) -> dict[int, int]:
+def children_as_of(moment: datetime | None) -> QuerySet:
+    """The children as they stood at `moment`; None means now, answered by the archive itself (its
+    (town, status) indexes are faster than the history)."""
+    return Child.objects.all() if moment is None else records_as_of(moment)
+
+
+def _new_on_roster(start: datetime, end: datetime | None) -> dict[int, int]:
     before = records_as_of(start).filter(roster_status=RosterStatus.ACTIVE).values("id")
-    after = records_as_of(end).filter(roster_status=RosterStatus.ACTIVE).exclude(id__in=before)
+    after = children_as_of(end).filter(roster_status=RosterStatus.ACTIVE).exclude(id__in=before)
     return _by_town(after.order_by().values("town_id").annotate(n=Count("*")))
 
 
-def _exits(week: Week, end: datetime) -> dict[int, dict[str, int]]:
+def _exits(week: Week, end: datetime | None) -> dict[int, dict[str, int]]:
     rows = (
-        records_as_of(end)
+        children_as_of(end)
         .filter(roster_status=RosterStatus.EXITED, exit_date__gte=week.start, exit_date__lte=week.end)
         .order_by()
         .values("town_id", "exit_reason")
@@ -99,12 +106,13 @@ def _spot_check_problems(start: datetime, end: datetime) -> dict[int, int]:
 class _Inputs:
     """Everything the rows are made of, fetched once: a fixed number of queries whatever the size."""
 
-    def __init__(self, week: Week, until: datetime):
-        end = min(until, week.ends_at)
+    def __init__(self, week: Week, until: datetime | None):
+        end = min(until or timezone.now(), week.ends_at)
+        as_of = None if until is None else end  # None: the archive as it is now
         last_day = min(week.end, end.astimezone(week.starts_at.tzinfo).date())
-        self.status = status_counts_by(records_as_of(end), "town_id")
-        self.new = _new_on_roster(week.starts_at, end)
-        self.exits = _exits(week, end)
+        self.status = status_counts_by(children_as_of(as_of), "town_id")
+        self.new = _new_on_roster(week.starts_at, as_of)
+        self.exits = _exits(week, as_of)
         self.updates = _updates(week.start, last_day)
         self.problems = _spot_check_problems(week.starts_at, end)
         self.agreements = sources.agreement_coverage_by_town(on=last_day)
@@ -155,9 +163,10 @@ def finish(row: WeeklyReportRow) -> WeeklyReportRow:
     return row
 
 
-def week_rows(week: Week, *, until: datetime) -> list[WeeklyReportRow]:
+def week_rows(week: Week, *, until: datetime | None) -> list[WeeklyReportRow]:
     """Unsaved rows, one per town of the county (active towns, and retired ones that still have
-    figures), ordered by code. `until` earlier than the week's end gives the week so far."""
+    figures), ordered by code. `until` before the week's end gives the week so far, from history;
+    None gives the current week up to now, from the archive as it is."""
     data = _Inputs(week, until)
     wanted = data.town_ids()
     towns = Region.objects.towns().filter(Q(active=True) | Q(pk__in=wanted)).order_by("code")

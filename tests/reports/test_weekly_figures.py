@@ -171,6 +171,15 @@ def test_the_week_so_far_is_counted_up_to_now(county, clock, huilong):
     assert (huilong_row.active, huilong_row.new, huilong_row.exits, huilong_row.updates) == (5, 1, 1, 2)
 
 
+def test_the_live_week_read_from_the_archive_agrees_with_history(county, clock):
+    def key(rows):
+        return [(r.town_code, r.active, r.new, r.exits, r.exits_by_reason, r.missing_info, r.unverified) for r in rows]
+
+    from_history = week_rows(Week(2026, 49), until=datetime(2026, 12, 3, 12, tzinfo=SHANGHAI))
+    clock.set(datetime(2026, 12, 3, 12, tzinfo=SHANGHAI))
+    assert key(week_rows(Week(2026, 49), until=None)) == key(from_history)
+
+
 def test_the_figures_take_the_same_number_of_queries_for_3_or_30_children(db, clock, figures):
     clock.set(date(2026, 11, 24))
     for n in range(3):
