@@ -3,21 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from registry.models import Region
 from reports.services.spotchecks import spot_checks_draw
 from reports.services.weekly import last_finished_week, weekly_report_store
 from tests.browser.conftest import PHONE
 from tests.reports.builders import HUILONG_VILLAGE, active_child
+from tests.reports.regions import regions, regions_after_flush  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def county(transactional_db):
-    """A live-server test starts from a flushed database: regions, two children, one snapshot."""
-    if not Region.objects.exists():
-        call_command("load_regions", verbosity=0)
+def county(transactional_db, request):
+    """Two children and a stored snapshot of last week (regions: loaded again after a flush)."""
+    request.getfixturevalue("regions")
     active_child(HUILONG_VILLAGE, name="浏览器甲")
     active_child(HUILONG_VILLAGE, name="浏览器乙", household_address="")
     weekly_report_store(week=last_finished_week())

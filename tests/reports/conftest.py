@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reports import sources
 from reports.weeks import SHANGHAI
+from tests.reports.regions import regions, regions_after_flush  # noqa: F401  (fixtures)
 
 
 def at(day: date, hour: int = 10) -> datetime:

@@ -5,7 +5,6 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from qidong_care.celery import app
 from qidong_care.core.models import JobRun
 from registry import tasks as registry_tasks
 from registry.ageout import AGE_OUT_REASON, children_age_out
-from registry.models import ArchiveUpdate, Child, Region
+from registry.models import ArchiveUpdate, Child
 from reports import tasks as report_tasks
 from reports.models import SpotCheck, WeeklyReport
 from reports.services.spotchecks import spot_checks_draw
@@ -59,13 +58,6 @@ def test_the_weekly_job_stores_last_week_once(db, clock, figures):
 
 
 # --- twice at once, on PostgreSQL ---------------------------------------------------------------
-
-
-@pytest.fixture
-def regions(transactional_db):
-    """A transactional test starts from a flushed database: load the regions again if needed."""
-    if not Region.objects.exists():
-        call_command("load_regions", verbosity=0)
 
 
 def twice_at_once(fn, **kwargs) -> list:
