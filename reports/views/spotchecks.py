@@ -23,20 +23,8 @@ from ..services.spotchecks import spot_check_mark, spot_check_resolve
 CHILD_SHOWN = ("name", "id_number_masked", "gender", "birth_date", "household_address", "schooling", "verdict")
 CHILD_SHOWN += ("roster_status", "living_arrangement", "village", "town", "has_missing", "has_errors")
 
-
-def _items(user):
-    """Spot checks in the user's scope, with what an inspector looks at, in a fixed number of queries."""
-    care = ChildAdult.objects.filter(role__in=[AdultRole.GUARDIAN, AdultRole.CARER]).select_related("adult")
-    care = care.only("child_id", "role", "relation", "adult__name", "adult__id_number_masked", "adult__phone_masked")
-    return (
-        SpotCheck.objects.filter(scope_filter(user))
-        .select_related("child", "town", "village", "checked_by", "resolved_by")
-        .only(*[f"child__{name}" for name in CHILD_SHOWN], *SPOT_FIELDS)
-        .prefetch_related(Prefetch("child__links", queryset=care.order_by("-role"), to_attr="care_links"))
-    )
-
-
-SPOT_FIELDS = [
+# What the list shows, nothing more: the archive's encrypted fields are never loaded (or decrypted) here.
+SPOT_FIELDS = (
     "updated_on",
     "drawn_on",
     "town__name",
@@ -54,7 +42,19 @@ SPOT_FIELDS = [
     "resolved_by__first_name",
     "resolved_by__last_name",
     "resolved_by__username",
-]
+)
+
+
+def _items(user):
+    """Spot checks in the user's scope, with what an inspector looks at, in a fixed number of queries."""
+    care = ChildAdult.objects.filter(role__in=[AdultRole.GUARDIAN, AdultRole.CARER]).select_related("adult")
+    care = care.only("child_id", "role", "relation", "adult__name", "adult__id_number_masked", "adult__phone_masked")
+    return (
+        SpotCheck.objects.filter(scope_filter(user))
+        .select_related("child", "town", "village", "checked_by", "resolved_by")
+        .only(*[f"child__{name}" for name in CHILD_SHOWN], *SPOT_FIELDS)
+        .prefetch_related(Prefetch("child__links", queryset=care.order_by("-role"), to_attr="care_links"))
+    )
 
 
 def _get_item(user, pk: int) -> SpotCheck:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from qidong_care.core.models import JobRun
 from registry.choices import ExitReason, FieldCheck, Schooling, Verdict
 from registry.models import Region
 from registry.services import child_exit, child_field_check, child_save
@@ -218,6 +219,17 @@ def test_the_command_prints_exactly_the_agreed_json(county, capsys):
     assert all(list(town) == ["code", "name", *keys] for town in data["towns"])
     assert list(data["total"]) == keys
     assert all(isinstance(town["exits"], int) for town in data["towns"])
+
+
+def test_only_an_explicit_recompute_from_the_command_replaces_a_stored_week(county, capsys):
+    call_command("weekly_report", "--week", "2026-W48", "--json")
+    first = capsys.readouterr().out
+    stored = WeeklyReport.objects.get()
+    call_command("weekly_report", "--week", "2026-W48", "--json")
+    assert capsys.readouterr().out == first and WeeklyReport.objects.get().computed_at == stored.computed_at
+    call_command("weekly_report", "--week", "2026-W48", "--json", "--recompute")
+    assert capsys.readouterr().out == first and WeeklyReport.objects.get().computed_at > stored.computed_at
+    assert list(JobRun.objects.values_list("trigger", flat=True)) == ["command"] * 3
 
 
 def test_the_command_refuses_a_week_that_is_not_over(db, clock):
