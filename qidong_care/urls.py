@@ -14,4 +14,5 @@ urlpatterns = [
     path("jobs/", include("qidong_care.core.urls")),
     path("audit/", include("qidong_care.audit.urls")),
     path("visits/", include("visits.urls")),
+    path("reports/", include("reports.urls")),
 ]
