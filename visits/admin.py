@@ -11,6 +11,7 @@ from .models import Activity, Referral, Visit
 
 class ReadOnlyAdmin(CapabilityAdmin):
     capability = Capability.MANAGE_REFERRALS
+
     def has_add_permission(self, request) -> bool:
         return False
 
