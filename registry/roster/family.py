@@ -1,0 +1,186 @@
+"""Which adult each row means (ROSTER.md: adults match by ID number, else by name + phone within the
+child's family), merged across the rows that name them: one father for all his children's rows.
+
+An adult's values come from the first row that fills each of them; a later row that says something
+else is reported as a warning. Plain Python over adults loaded in bulk beforehand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qidong_care.core.crypto import blind_index
+
+from ..models import Adult
+from .columns import ROLE_LABELS
+from .validate import AdultEntry
+
+# Adult facts a roster can carry (the union of ROLE_FIELDS, without the link's relation).
+ADULT_FIELDS = ("name", "id_number", "phone", "health", "status", "work_place", "departed_on")
+FIELD_LABELS = {
+    "name": "姓名",
+    "id_number": "公民身份号码",
+    "phone": "联系电话",
+    "health": "健康状况",
+    "status": "状况",
+    "work_place": "务工地点",
+    "departed_on": "外出务工时间",
+}
+
+
+@dataclass(eq=False)
+class AdultState:
+    """One adult as the file describes them: an existing row (`adult`) or a new one."""
+
+    adult: Adult | None
+    values: dict[str, Any] = field(default_factory=dict)  # merged values from the file
+    first: dict[str, tuple[int, str]] = field(default_factory=dict)  # field → (line, role) that set it
+    claimed_by_id: bool = False
+    _changes: list[str] | None = None
+    written: Adult | None = None  # the instance written (set by the writer)
+
+    @property
+    def is_new(self) -> bool:
+        return self.adult is None
+
+    def merge(self, entry: AdultEntry, line: int, warnings: list[dict]) -> None:
+        for name in entry.fields:
+            if name == "relation":
+                continue
+            value = getattr(entry, name)
+            if name == "id_number" and not value:
+                continue  # an empty cell never erases a known ID number
+            if name not in self.values or (self.values[name] in ("", None) and value not in ("", None)):
+                self.values[name] = value
+                self.first[name] = (line, entry.role)
+            elif value not in ("", None) and value != self.values[name]:
+                first_line, first_role = self.first[name]
+                label = f"{ROLE_LABELS[entry.role]}{FIELD_LABELS[name]}"
+                warnings.append(
+                    {
+                        "row": line,
+                        "column": label,
+                        "message": f"{label}与第{first_line}行{ROLE_LABELS[first_role]}（同一人）填写不一致，"
+                        f"以第{first_line}行为准",
+                    }
+                )
+
+    def changed_fields(self) -> list[str]:
+        """The fields whose value the file changes (all given fields for a new adult)."""
+        if self._changes is None:
+            if self.adult is None:
+                self._changes = [name for name, value in self.values.items() if value not in ("", None)]
+            else:
+                self._changes = [
+                    name for name, value in self.values.items() if _stored(self.adult, name) != (value or _empty(name))
+                ]
+        return self._changes
+
+    def value(self, name: str) -> Any:
+        """The value after the import (the file's, else the stored one)."""
+        if name in self.values:
+            return self.values[name] if self.values[name] is not None else _empty(name)
+        return _stored(self.adult, name) if self.adult is not None else _empty(name)
+
+    def after(self) -> Adult:
+        """An Adult instance carrying the values after the import (for the rules and the writer)."""
+        if self.written is not None:
+            return self.written
+        if self.adult is not None and not self.changed_fields():
+            return self.adult
+        return self._build()
+
+    def _build(self) -> Adult:
+        adult = Adult() if self.adult is None else _copy(self.adult)
+        for name in ADULT_FIELDS:
+            setattr(adult, name, self.value(name))
+        return adult
+
+
+def _empty(name: str) -> Any:
+    return None if name == "departed_on" else ""
+
+
+def _stored(adult: Adult, name: str) -> Any:
+    value = getattr(adult, name)
+    return value if value is not None else _empty(name)
+
+
+def _copy(adult: Adult) -> Adult:
+    clone = Adult()
+    clone.__dict__.update({key: value for key, value in adult.__dict__.items() if key != "_state"})
+    clone._state.adding, clone._state.db = False, adult._state.db
+    return clone
+
+
+class AdultResolver:
+    """Finds the AdultState for each (row, role), creating states for new adults."""
+
+    def __init__(self, by_hash: dict[str, Adult], by_pk: dict[int, Adult]):
+        self.db_by_hash = by_hash
+        self.db_by_pk = by_pk
+        self.by_hash: dict[str, AdultState] = {}
+        self.by_pk: dict[int, AdultState] = {}
+        self.by_name_phone: dict[tuple[str, str], AdultState] = {}  # new adults without ID number
+        self.warnings: list[dict] = []
+        self.all: list[AdultState] = []
+
+    def _new(self, adult: Adult | None = None) -> AdultState:
+        state = AdultState(adult)
+        self.all.append(state)
+        return state
+
+    def _for_existing(self, adult: Adult) -> AdultState:
+        state = self.by_pk.get(adult.pk)
+        if state is None:
+            state = self.by_pk[adult.pk] = self._new(adult)
+            if adult.id_number_hash:
+                self.by_hash.setdefault(adult.id_number_hash, state)
+        return state
+
+    def resolve(
+        self, entry: AdultEntry, *, line: int, family: dict[str, Adult], row_states: list[AdultState]
+    ) -> AdultState | None:
+        """The adult of `entry` on row `line`; None when the row leaves the role empty."""
+        if entry.is_empty:
+            return None
+        state = self._by_id(entry, family) if entry.id_number else self._without_id(entry, family, row_states)
+        state.merge(entry, line, self.warnings)
+        return state
+
+    def _by_id(self, entry: AdultEntry, family: dict[str, Adult]) -> AdultState:
+        key = entry.id_hash
+        state = self.by_hash.get(key)
+        if state is not None:
+            return state
+        adult = self.db_by_hash.get(key)
+        if adult is None:
+            # Like the survey form: the adult already in this role without an ID number gets it.
+            current = family.get(entry.role)
+            if current is not None and not current.id_number_hash:
+                existing = self.by_pk.get(current.pk)
+                if existing is None or not existing.claimed_by_id:
+                    adult = current
+        state = self._for_existing(adult) if adult is not None else self._new()
+        state.claimed_by_id = True
+        self.by_hash[key] = state
+        return state
+
+    def _without_id(self, entry: AdultEntry, family: dict[str, Adult], row_states: list[AdultState]) -> AdultState:
+        phone_key = blind_index(entry.phone) if entry.phone else ""
+        for adult in family.values():  # name + phone within the child's family
+            if adult.name == entry.name and adult.phone_hash == phone_key:
+                return self._for_existing(adult)
+        for state in row_states:  # the same person in two roles of this row (监护人 = 委托照护人)
+            if state.value("name") == entry.name and state.value("phone") == entry.phone:
+                return state
+        current = family.get(entry.role)
+        if current is not None and not current.id_number_hash and current.name == entry.name:
+            return self._for_existing(current)  # same person in the same role, phone changed
+        if entry.phone:
+            state = self.by_name_phone.get((entry.name, entry.phone))
+            if state is None:
+                state = self.by_name_phone[(entry.name, entry.phone)] = self._new()
+            return state
+        return self._new()
