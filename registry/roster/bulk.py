@@ -43,7 +43,12 @@ def history(
         return
     if kind in ("+", "~"):
         model.history.bulk_history_create(
-            objs, batch_size=BATCH, update=kind == "~", default_user=user, default_change_reason=reason, default_date=when
+            objs,
+            batch_size=BATCH,
+            update=kind == "~",
+            default_user=user,
+            default_change_reason=reason,
+            default_date=when,
         )
         return
     historical = model.history.model

@@ -12,7 +12,7 @@ from typing import Any
 
 from qidong_care.core.crypto import blind_index
 
-from ..models import Adult
+from .snapshots import AdultRow
 from .columns import ROLE_LABELS
 from .validate import AdultEntry
 
@@ -29,22 +29,28 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class AdultState:
     """One adult as the file describes them: an existing row (`adult`) or a new one."""
 
-    adult: Adult | None
+    adult: AdultRow | None
     values: dict[str, Any] = field(default_factory=dict)  # merged values from the file
-    first: dict[str, tuple[int, str]] = field(default_factory=dict)  # field → (line, role) that set it
+    first_line: int = 0  # the first row that names this adult
     claimed_by_id: bool = False
+    written_pk: int | None = None  # a new adult's primary key, once written
     _changes: list[str] | None = None
-    written: Adult | None = None  # the instance written (set by the writer)
+    _after: AdultRow | None = None
 
     @property
     def is_new(self) -> bool:
         return self.adult is None
 
+    @property
+    def pk(self) -> int | None:
+        return self.adult.pk if self.adult is not None else self.written_pk
+
     def merge(self, entry: AdultEntry, line: int, warnings: list[dict]) -> None:
+        self.first_line = self.first_line or line
         for name in entry.fields:
             if name == "relation":
                 continue
@@ -53,18 +59,10 @@ class AdultState:
                 continue  # an empty cell never erases a known ID number
             if name not in self.values or (self.values[name] in ("", None) and value not in ("", None)):
                 self.values[name] = value
-                self.first[name] = (line, entry.role)
             elif value not in ("", None) and value != self.values[name]:
-                first_line, first_role = self.first[name]
                 label = f"{ROLE_LABELS[entry.role]}{FIELD_LABELS[name]}"
-                warnings.append(
-                    {
-                        "row": line,
-                        "column": label,
-                        "message": f"{label}与第{first_line}行{ROLE_LABELS[first_role]}（同一人）填写不一致，"
-                        f"以第{first_line}行为准",
-                    }
-                )
+                message = f"{label}与前面的行（第{self.first_line}行起）对同一人的填写不一致，以先填写的为准"
+                warnings.append({"row": line, "column": label, "message": message})
 
     def changed_fields(self) -> list[str]:
         """The fields whose value the file changes (all given fields for a new adult)."""
@@ -83,41 +81,29 @@ class AdultState:
             return self.values[name] if self.values[name] is not None else _empty(name)
         return _stored(self.adult, name) if self.adult is not None else _empty(name)
 
-    def after(self) -> Adult:
-        """An Adult instance carrying the values after the import (for the rules and the writer)."""
-        if self.written is not None:
-            return self.written
+    def after(self) -> AdultRow:
+        """The adult after the import, as the rules read it."""
         if self.adult is not None and not self.changed_fields():
             return self.adult
-        return self._build()
-
-    def _build(self) -> Adult:
-        adult = Adult() if self.adult is None else _copy(self.adult)
-        for name in ADULT_FIELDS:
-            setattr(adult, name, self.value(name))
-        return adult
+        if self._after is None:
+            self._after = AdultRow(None, **{name: self.value(name) for name in ADULT_FIELDS})
+        self._after.pk = self.pk
+        return self._after
 
 
 def _empty(name: str) -> Any:
     return None if name == "departed_on" else ""
 
 
-def _stored(adult: Adult, name: str) -> Any:
+def _stored(adult: AdultRow, name: str) -> Any:
     value = getattr(adult, name)
     return value if value is not None else _empty(name)
-
-
-def _copy(adult: Adult) -> Adult:
-    clone = Adult()
-    clone.__dict__.update({key: value for key, value in adult.__dict__.items() if key != "_state"})
-    clone._state.adding, clone._state.db = False, adult._state.db
-    return clone
 
 
 class AdultResolver:
     """Finds the AdultState for each (row, role), creating states for new adults."""
 
-    def __init__(self, by_hash: dict[str, Adult], by_pk: dict[int, Adult]):
+    def __init__(self, by_hash: dict[str, AdultRow], by_pk: dict[int, AdultRow]):
         self.db_by_hash = by_hash
         self.db_by_pk = by_pk
         self.by_hash: dict[str, AdultState] = {}
@@ -126,12 +112,12 @@ class AdultResolver:
         self.warnings: list[dict] = []
         self.all: list[AdultState] = []
 
-    def _new(self, adult: Adult | None = None) -> AdultState:
+    def _new(self, adult: AdultRow | None = None) -> AdultState:
         state = AdultState(adult)
         self.all.append(state)
         return state
 
-    def _for_existing(self, adult: Adult) -> AdultState:
+    def _for_existing(self, adult: AdultRow) -> AdultState:
         state = self.by_pk.get(adult.pk)
         if state is None:
             state = self.by_pk[adult.pk] = self._new(adult)
@@ -140,7 +126,7 @@ class AdultResolver:
         return state
 
     def resolve(
-        self, entry: AdultEntry, *, line: int, family: dict[str, Adult], row_states: list[AdultState]
+        self, entry: AdultEntry, *, line: int, family: dict[str, AdultRow], row_states: list[AdultState]
     ) -> AdultState | None:
         """The adult of `entry` on row `line`; None when the row leaves the role empty."""
         if entry.is_empty:
@@ -149,7 +135,7 @@ class AdultResolver:
         state.merge(entry, line, self.warnings)
         return state
 
-    def _by_id(self, entry: AdultEntry, family: dict[str, Adult]) -> AdultState:
+    def _by_id(self, entry: AdultEntry, family: dict[str, AdultRow]) -> AdultState:
         key = entry.id_hash
         state = self.by_hash.get(key)
         if state is not None:
@@ -167,7 +153,7 @@ class AdultResolver:
         self.by_hash[key] = state
         return state
 
-    def _without_id(self, entry: AdultEntry, family: dict[str, Adult], row_states: list[AdultState]) -> AdultState:
+    def _without_id(self, entry: AdultEntry, family: dict[str, AdultRow], row_states: list[AdultState]) -> AdultState:
         phone_key = blind_index(entry.phone) if entry.phone else ""
         for adult in family.values():  # name + phone within the child's family
             if adult.name == entry.name and adult.phone_hash == phone_key:

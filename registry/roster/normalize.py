@@ -11,7 +11,14 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from ..rules.idnumber import IdNumberError, is_valid_phone, normalize_id_number, normalize_phone, parse_id_number
+from ..rules.idnumber import (
+    IdInfo,
+    IdNumberError,
+    is_valid_phone,
+    normalize_id_number,
+    normalize_phone,
+    parse_id_number,
+)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SPACES = re.compile(r"\s+")
@@ -28,6 +35,7 @@ _MONTH_PATTERNS = (
 )
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 class CellError(ValueError):
@@ -43,7 +51,7 @@ def text(raw: object) -> str:
     A leading apostrophe the exporter put before a formula character is taken off again."""
     if raw is None or raw == "":
         return ""
-    if isinstance(raw, str):
+    if type(raw) is str:
         value = raw.strip()
         if value.startswith("'") and value[1:2] in FORMULA_STARTS:
             value = value[1:]
@@ -98,6 +106,11 @@ def parse_date(raw: object, *, column: str, month_alone: bool = False) -> date |
     With `month_alone`, 2024-06 / 2024年6月 / 202406 mean the first day of that month (ROSTER.md)."""
     if raw is None or raw == "":
         return None
+    if type(raw) is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-" and raw.isascii():
+        try:
+            return date.fromisoformat(raw)  # 2015-03-04, the common case
+        except ValueError:
+            pass
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
@@ -153,13 +166,19 @@ def id_number(raw: object, *, column: str, on: date) -> str:
             "id_format", f"{column}是脱敏号码（含*），不能用于导入；请使用完整号码（脱敏导出的文件不能导回）"
         )
     try:
-        return parse_id_number(written, today=on).number
+        return id_info(written, on).number
     except IdNumberError as error:
         raise CellError(error.code, f"{column}{error.message}") from None
 
 
+def id_info(number: str, on: date) -> IdInfo:
+    return parse_id_number(number, today=on)  # cached in rules.idnumber
+
+
 def phone(raw: object, *, column: str) -> str:
     """A mobile (11 digits) or a landline with area code ("0513-83123456"); "" when empty."""
+    if type(raw) is str and _MOBILE.fullmatch(raw):
+        return raw  # 13912345678, the common case
     written = text(raw)
     if not written:
         return ""

@@ -7,33 +7,23 @@ for any number of rows); everything else is plain Python. Nothing is written her
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from ..models import Adult, Child, ChildAdult
-from .family import ADULT_FIELDS, AdultResolver, AdultState
+from .family import AdultResolver, AdultState
 from .places import ImportScope, RegionIndex
+from .snapshots import CHUNK, AdultRow, ChildRow, LinkRow, load_adults, load_children, load_links
 from .validate import AdultEntry, ParsedRow, RowError
 
-CHUNK = 2000
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-
-
-@dataclass(slots=True)
-class LinkRow:
-    pk: int
-    adult_id: int
-    relation: str
-    created_at: datetime
 
 
 @dataclass(slots=True, eq=False)
 class RowPlan:
     row: ParsedRow
-    child: Child | None  # the existing child, None for a new one
+    child: ChildRow | None  # the existing child, None for a new one
     targets: dict[str, AdultState | None] = field(default_factory=dict)  # role → adult (None: role emptied)
     relations: dict[str, str] = field(default_factory=dict)
     child_changes: list[str] = field(default_factory=list)  # child field keys (and "village")
@@ -58,7 +48,7 @@ class Plan:
     rows: list[RowPlan]
     resolver: AdultResolver
     links: dict[int, dict[str, LinkRow]]  # existing child id → role → link
-    adults: dict[int, Adult]  # loaded adults by pk
+    adults: dict[int, AdultRow]  # loaded adults by pk
     rejected: list[RowError] = field(default_factory=list)
 
     def by_action(self, action: str) -> list[RowPlan]:
@@ -67,7 +57,7 @@ class Plan:
     def changed_adults(self) -> list[AdultState]:
         return [state for state in self.resolver.all if state.is_new or state.changed_fields()]
 
-    def agreement_pairs(self, children: dict[int, Child]) -> list[tuple[Child, date]]:
+    def agreement_pairs(self, children: dict[int, object]) -> list[tuple[object, date]]:
         """(child, 委托照护协议签订日期) of every accepted row that gives a date; `children` maps each
         row's line to its written (or existing) child. For agreements.services.agreements_sign_from_roster."""
         return [
@@ -77,55 +67,14 @@ class Plan:
         ]
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def load_children(hashes: list[str], *, lock: bool = False) -> dict[str, Child]:
-    """Children by keyed hash; with `lock`, their rows stay locked until the import commits (sorted,
-    so that two imports lock in the same order), so nobody's edit is silently overwritten."""
-    found: dict[str, Child] = {}
-    for chunk in _chunks(sorted(hashes)):
-        query = Child.objects.filter(id_number_hash__in=chunk).order_by("pk")
-        for child in query.select_for_update() if lock else query:
-            found[child.id_number_hash] = child
-    return found
-
-
-def load_links(child_ids: list[int]) -> dict[int, dict[str, LinkRow]]:
-    links: dict[int, dict[str, LinkRow]] = defaultdict(dict)
-    for chunk in _chunks(child_ids):
-        rows = ChildAdult.objects.filter(child_id__in=chunk).values_list(
-            "pk", "child_id", "role", "adult_id", "relation", "created_at"
-        )
-        for pk, child_id, role, adult_id, relation, created_at in rows:
-            links[child_id][role] = LinkRow(pk, adult_id, relation, created_at)
-    return links
-
-
-def load_adults(*, pks: set[int], hashes: set[str], lock: bool = False) -> tuple[dict[int, Adult], dict[str, Adult]]:
-    by_pk: dict[int, Adult] = {}
-
-    def fetch(**condition) -> None:
-        query = Adult.objects.filter(**condition).order_by("pk")
-        by_pk.update((adult.pk, adult) for adult in (query.select_for_update() if lock else query))
-
-    for chunk in _chunks(sorted(pks)):
-        fetch(pk__in=chunk)
-    missing = sorted(hashes - {adult.id_number_hash for adult in by_pk.values()})
-    for chunk in _chunks(missing):
-        fetch(id_number_hash__in=chunk)
-    by_hash = {adult.id_number_hash: adult for adult in by_pk.values() if adult.id_number_hash}
-    return by_pk, by_hash
-
-
 def _same(stored: Any, new: Any) -> bool:
     return (stored if stored is not None else "") == (new if new is not None else "")
 
 
-def _child_changes(child: Child, row: ParsedRow, keys: tuple[str, ...]) -> list[str]:
-    changes = [key for key, value in zip(keys, row.values, strict=True) if not _same(getattr(child, key), value)]
+def _child_changes(child: ChildRow, row: ParsedRow, keys: tuple[str, ...]) -> list[str]:
+    changes = []
+    if child.values != row.values:
+        changes = [key for key, old, new in zip(keys, child.values, row.values, strict=True) if not _same(old, new)]
     if child.village_id != row.village_id:
         changes.append("village")
     return changes
@@ -150,12 +99,13 @@ class Planner:
         self.rows, self.child_keys, self.roles = rows, tuple(child_keys), tuple(roles)
         self.scope, self.regions, self.on = scope, regions, on
 
-    def build(self, *, lock: bool = False, progress: Callable[[int, int], None] | None = None) -> Plan:
-        existing = load_children([row.id_hash for row in self.rows], lock=lock)
+    def build(self, *, progress: Callable[[int, int], None] | None = None) -> Plan:
+        existing = load_children([row.id_hash for row in self.rows], self.child_keys)
         links = load_links([child.pk for child in existing.values()])
         linked = {link.adult_id for roles in links.values() for link in roles.values()}
         hashes = {entry.id_hash for row in self.rows for entry in row.adults.values() if entry.id_hash}
-        adults, by_hash = load_adults(pks=linked, hashes=hashes, lock=lock)
+        adults = load_adults(pks=linked, hashes=hashes)
+        by_hash = {adult.id_number_hash: adult for adult in adults.values() if adult.id_number_hash}
         resolver = AdultResolver(by_hash, adults)
         plan = Plan(self.on, self.child_keys, self.roles, [], resolver, links, adults)
         for number, row in enumerate(self.rows, start=1):
@@ -167,12 +117,12 @@ class Planner:
                 row_plan.action = _action(row_plan)
         return plan
 
-    def _family(self, plan: Plan, child: Child | None) -> dict[str, Adult]:
+    def _family(self, plan: Plan, child: ChildRow | None) -> dict[str, AdultRow]:
         if child is None:
             return {}
         return {role: plan.adults[link.adult_id] for role, link in plan.links.get(child.pk, {}).items()}
 
-    def _plan_row(self, plan: Plan, row: ParsedRow, child: Child | None) -> None:
+    def _plan_row(self, plan: Plan, row: ParsedRow, child: ChildRow | None) -> None:
         if child is not None and not self.scope.allows_ids(town_id=child.town_id, village_id=child.village_id):
             town = self.regions.by_id.get(child.town_id)
             where = town.name if town else "其他区域"
@@ -198,7 +148,7 @@ class Planner:
             row_plan.link_changes = _link_changes(row_plan, plan.links.get(child.pk, {}))
         plan.rows.append(row_plan)
 
-    def _plan_exited(self, plan: Plan, row: ParsedRow, child: Child, family: dict[str, Adult]) -> None:
+    def _plan_exited(self, plan: Plan, row: ParsedRow, child: ChildRow, family: dict[str, AdultRow]) -> None:
         """An exited child's archive is read-only (DOMAIN.md): the same row is unchanged, a different
         one is rejected. Its adults are compared, never merged, so the row writes nothing."""
         links = plan.links.get(child.pk, {})
@@ -210,13 +160,13 @@ class Planner:
             return
         when = child.exit_date.isoformat() if child.exit_date else ""
         message = (
-            f"该儿童已于{when}退出在册名单（{child.get_exit_reason_display()}），档案只读，导入不能修改；"
+            f"该儿童已于{when}退出在册名单（{child.exit_label}），档案只读，导入不能修改；"
             "如确需修改，请在儿童档案中处理"
         )
         plan.rejected.append(RowError(row.line, "公民身份号码", "exited", message))
 
 
-def _entry_matches(entry: AdultEntry, adult: Adult | None, link: LinkRow | None) -> bool:
+def _entry_matches(entry: AdultEntry, adult: AdultRow | None, link: LinkRow | None) -> bool:
     """Whether the row says exactly what is stored about the adult in this role."""
     if entry.is_empty or adult is None:
         return entry.is_empty and adult is None

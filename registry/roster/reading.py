@@ -4,6 +4,7 @@ rows with their line numbers as Excel shows them. The file is checked (safety.ch
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,15 @@ def _layout(workbook: CalamineWorkbook) -> tuple[Layout, object]:
     )
 
 
+def _return_freed_memory() -> None:
+    """Hand the parsed sheet's memory back to the system (glibc keeps freed heap pages otherwise),
+    so that a large import's peak is the sheet or the plan, not both."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def _has_data(cells: list, positions: list[int]) -> bool:
     """A row with nothing but its 序号 (a pre-numbered empty template row) is no row."""
     width = len(cells)
@@ -96,7 +106,9 @@ class RosterReader:
             self.layout, self._sheet = _layout(self.workbook)
         except CalamineError as error:
             self.close()
-            raise RosterFileRefused(f"无法读取该 Excel 文件（{type(error).__name__}），请在 Excel 中另存为 .xlsx 后再导入。")
+            raise RosterFileRefused(
+                f"无法读取该 Excel 文件（{type(error).__name__}），请在 Excel 中另存为 .xlsx 后再导入。"
+            )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -106,6 +118,7 @@ class RosterReader:
         if self.workbook is not None:
             self.workbook.close()
             self.workbook, self._sheet = None, None
+            _return_freed_memory()
 
     @property
     def declared_rows(self) -> int:

@@ -151,7 +151,9 @@ def check_file(path: str | Path) -> FileFacts:
     path = Path(path)
     size = path.stat().st_size
     if size > settings.ROSTER_MAX_UPLOAD_BYTES:
-        raise RosterFileRefused(f"文件大小 {_mb(size)}，超过 {_mb(settings.ROSTER_MAX_UPLOAD_BYTES)} 上限。请拆分后分批导入。")
+        raise RosterFileRefused(
+            f"文件大小 {_mb(size)}，超过 {_mb(settings.ROSTER_MAX_UPLOAD_BYTES)} 上限。请拆分后分批导入。"
+        )
     if size == 0:
         raise RosterFileRefused("文件是空的，请重新选择花名册文件。")
     with path.open("rb") as handle:

@@ -97,7 +97,9 @@ def _read(path: Path, *, user, on: date, progress: Progress):
             errors.extend(row_errors)
             if rows % 2000 == 0:
                 progress("校验数据", min(60, 5 + 55 * rows // expected))
-        warnings = [{"row": reader.layout.header_line, "column": "", "message": text} for text in reader.layout.warnings]
+        warnings = [
+            {"row": reader.layout.header_line, "column": "", "message": text} for text in reader.layout.warnings
+        ]
     return parsed, errors, warnings, rows, validator, regions
 
 
@@ -122,7 +124,12 @@ def roster_import(
     parsed, errors, warnings, rows, validator, regions = _read(path, user=user, on=on, progress=progress)
     result = ImportResult(file_name=file_name, dry_run=dry_run, rows=rows, warnings=warnings)
     planner = Planner(
-        rows=parsed, child_keys=validator.child_keys, roles=validator.roles, scope=validator.scope, regions=regions, on=on
+        rows=parsed,
+        child_keys=validator.child_keys,
+        roles=validator.roles,
+        scope=validator.scope,
+        regions=regions,
+        on=on,
     )
     display = Display(user, regions)
 
@@ -134,7 +141,7 @@ def roster_import(
         _summarise(result, plan, errors, display)
     else:
         with transaction.atomic():
-            plan = planner.build(lock=True, progress=planned(60))
+            plan = planner.build(progress=planned(60))
             progress("写入数据库", 75)
             writer = PlanWriter(plan, user=user, reason=import_reason(file_name), progress=lambda s: progress(s, 85))
             written = writer.write()

@@ -7,14 +7,17 @@ RegionIndex loaded once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from sys import intern
 from datetime import date
 from typing import Any
 
 from qidong_care.core.crypto import blind_index
 
 from ..rules.eligibility import AGE_LIMIT
-from ..rules.idnumber import IdInfo, age_on, parse_id_number
+from ..rules.idnumber import IdInfo, age_on
 from . import normalize as cell
 from .columns import (
     BOOL,
@@ -98,6 +101,33 @@ class RowValidator:
         self.role_fields = {
             role: tuple(name for name in ROLE_FIELDS[role] if has(f"{role}_{name}")) for role in self.roles
         }
+        positions = self.layout.positions
+        self.width = max(positions.values()) + 1
+        # Every column but the region ones, read by one loop: (key, position, parser, header).
+        self.cell_plan = [
+            (key, position, self._parser(BY_KEY[key]), BY_KEY[key].header)
+            for key, position in positions.items()
+            if key not in ("seq", "town", "village")
+        ]
+
+    def _parser(self, column) -> Callable[[object], Any]:
+        """The function that reads one cell of `column` (raises CellError)."""
+        header, on = column.header, self.on
+        if column.kind == CHOICE:
+            values = value_list(column.choices)
+            return lambda raw: values.get(raw) or cell.choice(raw, values, column=header)
+        if column.kind == BOOL:
+            return lambda raw: cell.boolean(raw, column=header)
+        if column.kind in (DATE, MONTH_DATE):
+            month_alone = column.kind == MONTH_DATE
+            return lambda raw: cell.not_future(
+                cell.parse_date(raw, column=header, month_alone=month_alone), on=on, column=header
+            )
+        if column.kind == PHONE:
+            return lambda raw: cell.phone(raw, column=header)
+        if column.kind == ID_NUMBER:
+            return lambda raw: cell.id_number(raw, column=header, on=on)
+        return cell.text
 
     def __call__(self, line: int, cells: list) -> tuple[ParsedRow | None, list[RowError]]:
         return _RowCheck(self, line, cells).run()
@@ -109,62 +139,56 @@ class _RowCheck:
     def __init__(self, validator: RowValidator, line: int, cells: list):
         self.v = validator
         self.line = line
-        self.cells = cells
+        missing = validator.width - len(cells)
+        self.cells = cells + [""] * missing if missing > 0 else cells
         self.errors: list[RowError] = []
+        self.parsed: dict[str, Any] = {}
 
     def raw(self, key: str) -> object:
         position = self.v.layout.positions.get(key)
-        if position is None or position >= len(self.cells):
-            return ""
-        return self.cells[position]
+        return "" if position is None else self.cells[position]
 
     def fail(self, key: str, code: str, message: str) -> None:
         self.errors.append(RowError(self.line, BY_KEY[key].header, code, message))
 
-    def read(self, key: str) -> Any:
-        """The normalised value of a column, or None after recording its error."""
-        column = BY_KEY[key]
-        raw = self.raw(key)
-        try:
-            if column.kind == CHOICE:
-                return cell.choice(raw, value_list(column.choices), column=column.header)
-            if column.kind == BOOL:
-                return cell.boolean(raw, column=column.header)
-            if column.kind in (DATE, MONTH_DATE):
-                value = cell.parse_date(raw, column=column.header, month_alone=column.kind == MONTH_DATE)
-                return cell.not_future(value, on=self.v.on, column=column.header)
-            if column.kind == PHONE:
-                return cell.phone(raw, column=column.header)
-            if column.kind == ID_NUMBER:
-                return cell.id_number(raw, column=column.header, on=self.v.on)
-            return cell.text(raw)
-        except CellError as error:
-            self.fail(key, error.code, error.message)
-            return None
+    def read_all(self) -> None:
+        """Every cell normalised; a cell in error is recorded and reads as None."""
+        cells, parsed, errors, line = self.cells, self.parsed, self.errors, self.line
+        for key, position, parser, header in self.v.cell_plan:
+            try:
+                value = parser(cells[position])
+                # One object per distinct text (guardian = carer, siblings, schools, places): memory.
+                parsed[key] = intern(value) if type(value) is str else value
+            except CellError as error:
+                errors.append(RowError(line, header, error.code, error.message))
+                parsed[key] = None
 
     def run(self) -> tuple[ParsedRow | None, list[RowError]]:
         for key in REQUIRED_KEYS:
             if not cell.text(self.raw(key)):
                 self.fail(key, "required", f"必填项“{BY_KEY[key].header}”未填写")
+        self.read_all()
         village = self.region()
         info = self.identity()
-        values = {key: self.read(key) for key in self.v.child_keys if key not in ("gender", "birth_date")}
-        values["gender"], values["birth_date"] = self.derived(info)
+        parsed = self.parsed
+        gender, born = self.derived(info)
+        values = tuple(
+            gender if key == "gender" else born if key == "birth_date" else parsed[key] for key in self.v.child_keys
+        )
         adults = {role: self.adult(role) for role in self.v.roles}
-        agreement = self.read("agreement_signed_on") if self.v.layout.has("agreement_signed_on") else None
         if self.errors or info is None or village is None:
             return None, self.errors
         return (
             ParsedRow(
                 line=self.line,
-                name=values["name"],
+                name=parsed["name"],
                 id_number=info.number,
                 id_hash=blind_index(info.number),
                 village_id=village.pk,
                 town_id=village.parent_id,
-                values=tuple(values[key] for key in self.v.child_keys),
+                values=values,
                 adults=adults,
-                agreement_signed_on=agreement,
+                agreement_signed_on=parsed.get("agreement_signed_on"),
             ),
             [],
         )
@@ -193,12 +217,10 @@ class _RowCheck:
         return village
 
     def identity(self) -> IdInfo | None:
-        if not cell.text(self.raw("id_number")):
-            return None
-        number = self.read("id_number")
+        number = self.parsed["id_number"]
         if not number:
             return None
-        info = parse_id_number(number, today=self.v.on)
+        info = cell.id_info(number, self.v.on)
         first = self.v.seen.setdefault(info.number, self.line)
         if first != self.line:
             self.fail("id_number", "duplicate_id", f"身份证号码与第{first}行重复（以第{first}行为准），本行未导入")
@@ -214,10 +236,9 @@ class _RowCheck:
 
     def derived(self, info: IdInfo | None) -> tuple[str, date | None]:
         """性别 and 出生日期: derived from the ID number when empty; must agree with it."""
-        gender = self.read("gender") if self.v.layout.has("gender") else ""
-        born = self.read("birth_date") if self.v.layout.has("birth_date") else None
+        gender, born = self.parsed.get("gender") or "", self.parsed.get("birth_date")
         if info is None:
-            return gender or "", born
+            return gender, born
         if gender and gender != info.gender:
             written = "男" if gender == "M" else "女"
             expected = "男" if info.gender == "M" else "女"
@@ -233,8 +254,14 @@ class _RowCheck:
     def adult(self, role: str) -> AdultEntry:
         fields = self.v.role_fields[role]
         entry = AdultEntry(role=role, relation=PARENT_RELATIONS.get(role, ""), fields=fields)
+        parsed = self.parsed
         for name in fields:
-            value = self.read(f"{role}_{name}")
+            value = parsed[f"{role}_{name}"]
             setattr(entry, name, value if value is not None else ("" if name != "departed_on" else None))
-        entry.id_hash = blind_index(entry.id_number) if entry.id_number else ""
+        entry.id_hash = _hash(entry.id_number) if entry.id_number else ""
         return entry
+
+
+@lru_cache(maxsize=4096)  # the same adult in two roles of a row, and on sibling rows
+def _hash(number: str) -> str:
+    return blind_index(number)

@@ -3,41 +3,58 @@
 For every child created or changed: verdict and quality from the pure rules (facts built from the
 rows, no per-row queries), history rows whose reason names the import, a dynamic update (动态更新,
 通知 三.2) for the day, the likely-duplicate flag; then `archive_changed` once for all of them.
-Children outside the file whose adults changed (siblings) are reassessed too.
+Children outside the file whose adults changed (siblings) are reassessed too. Children are built and
+written a chunk at a time, so memory stays flat however long the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
 
 from django.utils import timezone
 
 from ..assessment import apply_assessment, child_facts
-from ..models import Adult, Child, ChildAdult
+from ..models import Adult, ArchiveUpdate, Child, ChildAdult
 from ..rules.idnumber import mask_id_number
 from ..services import AdultInput, archive_changed, record_archive_update, set_adult_facts
 from . import bulk
+from .changed import ChangedChildren, WrittenChild, flag_likely_duplicates
 from .columns import PARENT_RELATIONS, ROLES
 from .family import ADULT_FIELDS, AdultState
-from .planning import CREATE, UPDATE, LinkRow, Plan, RowPlan, _chunks, load_adults, load_links
+from .inserts import insert_plain, insert_with_history
+from .planning import CREATE, UPDATE, Plan, RowPlan
+from .snapshots import LinkRow, chunks, load_adults, load_links
 
 SOURCE = "花名册导入"
 CHILD_UPDATE_FIELDS = bulk.update_fields_of(Child)
 ADULT_UPDATE_FIELDS = bulk.update_fields_of(Adult)
-LINK_UPDATE_FIELDS = ["adult", "relation"]
+LINK_UPDATE_FIELDS = ("adult", "relation")
+
+
+@dataclass(slots=True)
+class NewLink:
+    """A ChildAdult row to insert (lighter than a model instance; inserts.insert_with_history)."""
+
+    child_id: int
+    adult_id: int
+    role: str
+    relation: str
+    id: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass
 class Written:
-    created: list[Child] = field(default_factory=list)
-    updated: list[Child] = field(default_factory=list)
-    siblings: list[Child] = field(default_factory=list)
-    by_line: dict[int, Child] = field(default_factory=dict)
+    created: list[WrittenChild] = field(default_factory=list)
+    updated: list[WrittenChild] = field(default_factory=list)
+    siblings: list[WrittenChild] = field(default_factory=list)
+    by_line: dict[int, int] = field(default_factory=dict)  # row line → child id
 
     @property
-    def changed(self) -> list[Child]:
+    def changed(self) -> list[WrittenChild]:
         return [*self.created, *self.updated, *self.siblings]
 
 
@@ -53,32 +70,50 @@ class PlanWriter:
         self._write_adults()
         self.progress("写入儿童档案")
         creates, updates = self.plan.by_action(CREATE), self.plan.by_action(UPDATE)
-        self._write_children(creates, updates)
+        self.duplicate_keys = _duplicate_keys_within(self.plan, creates + updates)
+        self._create_children(creates)
+        self._update_children(updates)
         self.progress("写入监护关系")
         self._write_links(creates + updates)
         self.progress("重新评估同户儿童")
         self._reassess_siblings()
         self.progress("标记疑似重复")
-        flag_likely_duplicates([*self.written.created, *self.written.updated])
-        changed = self.written.changed
-        record_archive_update(changed, on=self.plan.on)
-        archive_changed(changed, source=SOURCE, user=self.user)
-        return self.written
+        written = self.written
+        flag_likely_duplicates([*written.created, *written.updated])
+        # 动态更新 (通知 三.2): a new child has none yet, so those rows go in without conflict checks.
+        on, when = self.plan.on, self.when
+        insert_plain(
+            ArchiveUpdate,
+            [{"child_id": c.pk, "town_id": c.town_id, "on": on, "first_at": when} for c in written.created],
+        )
+        record_archive_update([*written.updated, *written.siblings], on=on)
+        archive_changed(ChangedChildren([c.pk for c in written.changed]), source=SOURCE, user=self.user)
+        return written
 
     # --- adults ---------------------------------------------------------------------------------
 
     def _write_adults(self) -> None:
-        new, changed = [], []
-        for state in self.plan.changed_adults():
-            adult = _adult_after(state)
-            state.written = adult
-            (new if state.is_new else changed).append(adult)
-        bulk.insert(Adult, new)
-        bulk.upsert(Adult, changed, ADULT_UPDATE_FIELDS)
-        bulk.history(Adult, new, kind="+", user=self.user, reason=self.reason, when=self.when)
-        bulk.history(Adult, changed, kind="~", user=self.user, reason=self.reason, when=self.when)
+        states = self.plan.changed_adults()
+        new = []
+        for state in states:
+            if state.is_new:
+                adult = Adult()
+                set_adult_facts(adult, _adult_input(state))
+                new.append((state, adult))
+        insert_with_history(Adult, [adult for _, adult in new], user=self.user, reason=self.reason, when=self.when)
+        for state, adult in new:
+            state.written_pk = adult.pk
+        changed = {state.pk: state for state in states if not state.is_new}
+        adults = []
+        for chunk in chunks(sorted(changed)):
+            for adult in Adult.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):
+                set_adult_facts(adult, _adult_input(changed[adult.pk]))
+                adult.version += 1
+                adults.append(adult)
+        bulk.upsert(Adult, adults, ADULT_UPDATE_FIELDS)
+        bulk.history(Adult, adults, kind="~", user=self.user, reason=self.reason, when=self.when)
 
-    def _adult_of(self, adult_id: int) -> Adult:
+    def _adult_of(self, adult_id: int):
         state = self.plan.resolver.by_pk.get(adult_id)
         return state.after() if state is not None else self.plan.adults[adult_id]
 
@@ -101,87 +136,99 @@ class PlanWriter:
             links.append(SimpleNamespace(adult=adult, role=role, relation=relation or PARENT_RELATIONS.get(role, "")))
         return links
 
-    def _apply_row(self, child: Child, row_plan: RowPlan) -> None:
+    def _apply_row(self, child: Child, row_plan: RowPlan) -> WrittenChild:
         row = row_plan.row
         for key, value in zip(self.plan.child_keys, row.values, strict=True):
             setattr(child, key, value if value is not None else _empty_child(key))
         child.village_id, child.town_id = row.village_id, row.town_id
-        current = self.plan.links.get(child.pk, {}) if child.pk else {}
+        current = self.plan.links.get(row_plan.child.pk, {}) if row_plan.child is not None else {}
         facts = child_facts(child, self._facts_links(row_plan, current), agreement_signed_on=row.agreement_signed_on)
         apply_assessment(child, facts, on=self.plan.on)
+        key = (child.name, child.birth_date, child.village_id)
+        child.likely_duplicate = key in self.duplicate_keys
+        return WrittenChild(child.pk, child.town_id, key)
 
-    def _write_children(self, creates: list[RowPlan], updates: list[RowPlan]) -> None:
-        new = []
-        for row_plan in creates:
-            row = row_plan.row
-            child = Child(
-                id_number=row.id_number,
-                id_number_hash=row.id_hash,
-                id_number_masked=mask_id_number(row.id_number),
-                created_by=self.user,
-            )
-            self._apply_row(child, row_plan)
-            new.append(child)
-            self.written.by_line[row.line] = child
-        changed = []
-        for row_plan in updates:
-            child = row_plan.child
-            self._apply_row(child, row_plan)
-            child.version += 1
-            changed.append(child)
-            self.written.by_line[row_plan.row.line] = child
-        mark_duplicates_within(new + changed)
-        bulk.insert(Child, new)
-        bulk.upsert(Child, changed, CHILD_UPDATE_FIELDS)
-        bulk.history(Child, new, kind="+", user=self.user, reason=self.reason, when=self.when)
-        bulk.history(Child, changed, kind="~", user=self.user, reason=self.reason, when=self.when)
-        self.written.created, self.written.updated = new, changed
+    def _create_children(self, creates: list[RowPlan]) -> None:
+        for batch in chunks(creates):
+            children, written = [], []
+            for row_plan in batch:
+                row = row_plan.row
+                child = Child(
+                    id_number=row.id_number,
+                    id_number_hash=row.id_hash,
+                    id_number_masked=mask_id_number(row.id_number),
+                    created_by=self.user,
+                )
+                written.append(self._apply_row(child, row_plan))
+                children.append(child)
+            insert_with_history(Child, children, user=self.user, reason=self.reason, when=self.when)
+            for row_plan, child, record in zip(batch, children, written, strict=True):
+                record.pk = child.pk
+                self.written.by_line[row_plan.row.line] = child.pk
+            self.written.created.extend(written)
+
+    def _update_children(self, updates: list[RowPlan]) -> None:
+        by_pk = {row_plan.child.pk: row_plan for row_plan in updates}
+        for chunk in chunks(sorted(by_pk)):
+            children = list(Child.objects.filter(pk__in=chunk).select_for_update().order_by("pk"))
+            for child in children:
+                row_plan = by_pk[child.pk]
+                self.written.updated.append(self._apply_row(child, row_plan))
+                self.written.by_line[row_plan.row.line] = child.pk
+                child.version += 1
+            bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)
+            bulk.history(Child, children, kind="~", user=self.user, reason=self.reason, when=self.when)
 
     # --- links ----------------------------------------------------------------------------------
 
     def _write_links(self, row_plans: list[RowPlan]) -> None:
-        new, changed, removed = [], [], []
+        new, changes = [], {}
         for row_plan in row_plans:
-            child = self.written.by_line[row_plan.row.line]
-            current = self.plan.links.get(child.pk, {}) if row_plan.child is not None else {}
+            child_id = self.written.by_line[row_plan.row.line]
+            current = self.plan.links.get(child_id, {}) if row_plan.child is not None else {}
             roles = row_plan.link_changes if row_plan.child is not None else row_plan.targets
             for role in roles:
                 state, link = row_plan.targets[role], current.get(role)
+                if link is not None:
+                    changes[link.pk] = (state, row_plan.relations.get(role, link.relation))
+                elif state is not None:
+                    relation = row_plan.relations.get(role, PARENT_RELATIONS.get(role, ""))
+                    new.append(NewLink(child_id=child_id, adult_id=state.pk, role=role, relation=relation))
+        changed, removed = [], []
+        for chunk in chunks(sorted(changes)):
+            for link in ChildAdult.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):
+                state, relation = changes[link.pk]
                 if state is None:
-                    if link is not None:
-                        removed.append(_link(child, link, role, link.adult_id, link.relation))
-                    continue
-                relation = row_plan.relations.get(role, link.relation if link else PARENT_RELATIONS.get(role, ""))
-                if link is None:
-                    new.append(ChildAdult(child=child, adult_id=state.after().pk, role=role, relation=relation))
+                    removed.append(link)
                 else:
-                    changed.append(_link(child, link, role, state.after().pk, relation))
-        if removed:
-            ChildAdult.objects.filter(pk__in=[link.pk for link in removed]).delete()
-        bulk.insert(ChildAdult, new)
+                    link.adult_id, link.relation = state.pk, relation
+                    changed.append(link)
+        bulk.history(ChildAdult, removed, kind="-", user=self.user, reason=self.reason, when=self.when)
+        for chunk in chunks([link.pk for link in removed]):
+            ChildAdult.objects.filter(pk__in=chunk).delete()
+        insert_with_history(ChildAdult, new, user=self.user, reason=self.reason, when=self.when)
         bulk.upsert(ChildAdult, changed, LINK_UPDATE_FIELDS)
-        for kind, links in (("+", new), ("~", changed), ("-", removed)):
-            bulk.history(ChildAdult, links, kind=kind, user=self.user, reason=self.reason, when=self.when)
+        bulk.history(ChildAdult, changed, kind="~", user=self.user, reason=self.reason, when=self.when)
 
     # --- siblings outside the file --------------------------------------------------------------
 
     def _reassess_siblings(self) -> None:
         """Children not in the file whose father, mother, guardian or carer the file changed."""
-        changed_pks = [state.adult.pk for state in self.plan.changed_adults() if not state.is_new]
-        in_file = {child.pk for child in self.written.by_line.values()}
+        changed_pks = [state.pk for state in self.plan.changed_adults() if not state.is_new]
+        in_file = set(self.written.by_line.values())
         child_ids: set[int] = set()
-        for chunk in _chunks(changed_pks):
+        for chunk in chunks(changed_pks):
             links = ChildAdult.objects.filter(adult_id__in=chunk).values_list("child_id", flat=True)
             child_ids.update(pk for pk in links if pk not in in_file)
         if not child_ids:
             return
         links = load_links(sorted(child_ids))
         wanted = {link.adult_id for roles in links.values() for link in roles.values()}
-        extra, _ = load_adults(pks=wanted - set(self.plan.adults), hashes=set())
-        self.plan.adults.update(extra)
-        siblings = []
-        for chunk in _chunks(sorted(child_ids)):
-            for child in Child.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):
+        self.plan.adults.update(load_adults(pks=wanted - set(self.plan.adults), hashes=set()))
+        reason = f"{self.reason}（同户成年人信息变更）"
+        for chunk in chunks(sorted(child_ids)):
+            children = list(Child.objects.filter(pk__in=chunk).select_for_update().order_by("pk"))
+            for child in children:
                 roles = links.get(child.pk, {})
                 facts_links = [
                     SimpleNamespace(adult=self._adult_of(link.adult_id), role=role, relation=link.relation)
@@ -189,61 +236,27 @@ class PlanWriter:
                 ]
                 apply_assessment(child, child_facts(child, facts_links), on=self.plan.on)
                 child.version += 1
-                siblings.append(child)
-        reason = f"{self.reason}（同户成年人信息变更）"
-        bulk.upsert(Child, siblings, CHILD_UPDATE_FIELDS)
-        bulk.history(Child, siblings, kind="~", user=self.user, reason=reason, when=self.when)
-        self.written.siblings = siblings
+                self.written.siblings.append(WrittenChild(child.pk, child.town_id, ()))
+            bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)
+            bulk.history(Child, children, kind="~", user=self.user, reason=reason, when=self.when)
 
 
 def _empty_child(key: str):
     return None if key in ("birth_date", "boarding") else ""
 
 
-def _link(child: Child, link: LinkRow, role: str, adult_id: int, relation: str) -> ChildAdult:
-    return ChildAdult(pk=link.pk, child=child, adult_id=adult_id, role=role, relation=relation, created_at=link.created_at)
+def _adult_input(state: AdultState) -> AdultInput:
+    return AdultInput(**{name: state.value(name) for name in ADULT_FIELDS})
 
 
-def _adult_after(state: AdultState) -> Adult:
-    """The adult as written: identity, hashes, masks and the resolved work place set as the survey
-    form sets them (registry.services.set_adult_facts)."""
-    adult = state.after()
-    data = AdultInput(**{name: state.value(name) for name in ADULT_FIELDS})
-    set_adult_facts(adult, data)
-    if not state.is_new:
-        adult.version = (state.adult.version or 0) + 1
-    return adult
-
-
-def mark_duplicates_within(children: list[Child]) -> None:
-    """Same name, birth date and village, another ID number, within the file (set before writing)."""
-    groups: dict[tuple, set[str]] = {}
-    for child in children:
-        groups.setdefault((child.name, child.birth_date, child.village_id), set()).add(child.id_number_hash)
-    for child in children:
-        child.likely_duplicate = len(groups[(child.name, child.birth_date, child.village_id)]) > 1
-
-
-def flag_likely_duplicates(children: list[Child]) -> None:
-    """Flag, in bulk, both sides of every pair with the same name, birth date and village and another
-    ID number (flagged to staff, never merged), against the whole archive."""
-    keys = {(child.name, child.birth_date, child.village_id) for child in children}
-    if not keys:
-        return
-    names = sorted({name for name, _, _ in keys})
-    found: dict[tuple, set[int]] = {}
-    for chunk in _chunks(names):
-        rows = Child.objects.filter(name__in=chunk).values_list("pk", "name", "birth_date", "village_id")
-        for pk, name, born, village_id in rows:
-            if (name, born, village_id) in keys:
-                found.setdefault((name, born, village_id), set()).add(pk)
-    flagged = sorted(pk for pks in found.values() if len(pks) > 1 for pk in pks)
-    for chunk in _chunks(flagged):
-        Child.objects.filter(pk__in=chunk, likely_duplicate=False).update(likely_duplicate=True)
-    flagged_set = set(flagged)
-    for child in children:
-        if child.pk in flagged_set:
-            child.likely_duplicate = True
+def _duplicate_keys_within(plan: Plan, row_plans: list[RowPlan]) -> set[tuple]:
+    """(name, birth date, village) keys that two rows of the file share with different ID numbers."""
+    name, born = plan.child_keys.index("name"), plan.child_keys.index("birth_date")
+    ids_by_key: dict[tuple, set[str]] = {}
+    for row_plan in row_plans:
+        row = row_plan.row
+        ids_by_key.setdefault((row.values[name], row.values[born], row.village_id), set()).add(row.id_hash)
+    return {key for key, ids in ids_by_key.items() if len(ids) > 1}
 
 
 def import_reason(file_name: str) -> str:
