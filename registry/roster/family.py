@@ -12,8 +12,8 @@ from typing import Any
 
 from qidong_care.core.crypto import blind_index
 
-from .snapshots import AdultRow
 from .columns import ROLE_LABELS
+from .snapshots import AdultRow
 from .validate import AdultEntry
 
 # Adult facts a roster can carry (the union of ROLE_FIELDS, without the link's relation).

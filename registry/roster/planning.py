@@ -80,18 +80,18 @@ def _child_changes(child: ChildRow, row: ParsedRow, keys: tuple[str, ...]) -> li
     return changes
 
 
+def _link_differs(plan: RowPlan, role: str, link: LinkRow | None) -> bool:
+    state = plan.targets[role]
+    if state is None or link is None:
+        return state is not link
+    if state.is_new or state.adult.pk != link.adult_id:
+        return True
+    return role in plan.relations and link.relation != plan.relations[role]
+
+
 def _link_changes(plan: RowPlan, current: dict[str, LinkRow]) -> list[str]:
-    changed = []
-    for role, state in plan.targets.items():
-        link = current.get(role)
-        if state is None:
-            if link is not None:
-                changed.append(role)
-        elif link is None or state.is_new or state.adult.pk != link.adult_id:
-            changed.append(role)
-        elif role in plan.relations and link.relation != plan.relations[role]:
-            changed.append(role)
-    return changed
+    """Roles whose adult (or relation) the row changes, or empties."""
+    return [role for role in plan.targets if _link_differs(plan, role, current.get(role))]
 
 
 class Planner:

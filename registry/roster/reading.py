@@ -4,6 +4,7 @@ rows with their line numbers as Excel shows them. The file is checked (safety.ch
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,10 +74,8 @@ def _layout(workbook: CalamineWorkbook) -> tuple[Layout, object]:
 def _return_freed_memory() -> None:
     """Hand the parsed sheet's memory back to the system (glibc keeps freed heap pages otherwise),
     so that a large import's peak is the sheet or the plan, not both."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
 
 
 def _has_data(cells: list, positions: list[int]) -> bool:

@@ -107,9 +107,9 @@ def load_adults(*, pks: set[int], hashes: set[str]) -> dict[int, AdultRow]:
     found: dict[int, AdultRow] = {}
 
     def fetch(field: str, values: list) -> None:
-        for pk, id_hash, phone_hash, *values in among(Adult.objects, field, values).values_list(*columns):
+        for pk, id_hash, phone_hash, *stored in among(Adult.objects, field, values).values_list(*columns):
             row = AdultRow(pk, id_number_hash=intern(id_hash), phone_hash=intern(phone_hash))
-            for name, value in zip(ADULT_COLUMNS, _interned(values), strict=True):
+            for name, value in zip(ADULT_COLUMNS, _interned(stored), strict=True):
                 setattr(row, name, value)
             found[pk] = row
 

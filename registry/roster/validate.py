@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from sys import intern
-from datetime import date
 from typing import Any
 
 from qidong_care.core.crypto import blind_index
