@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import models
+from django.db import connection, models
 
 BATCH = 1000
 
@@ -63,6 +63,18 @@ def history(
         for obj in objs
     ]
     historical.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def delete_rows(model: type[models.Model], pks: Sequence[int]) -> None:
+    """Delete rows by primary key without per-row signals: their "-" history is written in bulk by
+    `history(kind="-")` first, with the import's user and reason (simple-history's delete signal would
+    write one row per object, without them)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH):
+            chunk = list(pks[start : start + BATCH])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
 
 
 def update_fields_of(model: type[models.Model], *, exclude: Sequence[str] = ()) -> list[str]:

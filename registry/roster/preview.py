@@ -84,11 +84,12 @@ def row_changes(plan: Plan, row_plan: RowPlan, display: Display) -> list[dict[st
     child, row = row_plan.child, row_plan.row
     changes = []
     values = dict(zip(plan.child_keys, row.values, strict=True))
+    stored = dict(zip(plan.child_keys, child.values, strict=True))
     for key in row_plan.child_changes:
         if key == "village":
             changes.append(_change("村（社区）", display.village(child.village_id), display.village(row.village_id)))
         else:
-            old, new = display.child_value(key, getattr(child, key)), display.child_value(key, values[key])
+            old, new = display.child_value(key, stored[key]), display.child_value(key, values[key])
             changes.append(_change(BY_KEY[key].header, old, new))
     current = plan.links.get(child.pk, {})
     for role in row_plan.link_changes:

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .columns import BY_KEY, COLUMNS, HEADER_INDEX, REQUIRED_KEYS, header_key
+from .columns import BY_KEY, COLUMNS, COMPUTED_HEADERS, HEADER_INDEX, REASON_HEADER, REQUIRED_KEYS, header_key
 from .safety import RosterFileRefused, check_file, too_many_rows_message
 
 HEADER_SEARCH_ROWS = 30  # title rows above the header: a few, never many
@@ -61,7 +61,8 @@ def _layout(workbook: CalamineWorkbook) -> tuple[Layout, object]:
         missing = [BY_KEY[key].header for key in REQUIRED_KEYS if key not in positions]
         if missing:
             raise RosterFileRefused(f"表头缺少必填列：{'、'.join(missing)}。请使用花名册模板的列名。")
-        known = {header_key(column.header) for column in COLUMNS}
+        # The export's computed columns and the error report's 错误原因 come back silently.
+        known = {header_key(text) for text in [*(c.header for c in COLUMNS), *COMPUTED_HEADERS, REASON_HEADER]}
         unknown = [text for text in headers if text and header_key(text) not in known]
         if unknown:
             layout.warnings.append(f"以下列不在花名册模板中，已忽略：{'、'.join(unknown)}")

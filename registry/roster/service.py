@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
-from ..assessment import today
+from .. import assessment
 from .places import RegionIndex, import_scope
 from .planning import CREATE, UNCHANGED, UPDATE, Plan, Planner
 from .preview import Display, preview_of
@@ -118,7 +118,7 @@ def roster_import(
     `on_written(result)` runs inside the import's transaction after the writes, so a job record
     saying "committed" and the data it describes are committed together."""
     started = time.perf_counter()
-    path, on, progress = Path(path), on or today(), _report(progress)
+    path, on, progress = Path(path), on or assessment.today(), _report(progress)
     file_name = file_name or path.name
     progress("检查文件", 2)
     parsed, errors, warnings, rows, validator, regions = _read(path, user=user, on=on, progress=progress)

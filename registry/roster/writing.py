@@ -204,8 +204,7 @@ class PlanWriter:
                     link.adult_id, link.relation = state.pk, relation
                     changed.append(link)
         bulk.history(ChildAdult, removed, kind="-", user=self.user, reason=self.reason, when=self.when)
-        for chunk in chunks([link.pk for link in removed]):
-            ChildAdult.objects.filter(pk__in=chunk).delete()
+        bulk.delete_rows(ChildAdult, [link.pk for link in removed])
         insert_with_history(ChildAdult, new, user=self.user, reason=self.reason, when=self.when)
         bulk.upsert(ChildAdult, changed, LINK_UPDATE_FIELDS)
         bulk.history(ChildAdult, changed, kind="~", user=self.user, reason=self.reason, when=self.when)
