@@ -33,8 +33,8 @@ class UserResource(resources.ModelResource):
         use_transactions = True
         clean_model_instances = True
 
-    def before_save_instance(self, instance, row, **kwargs):
-        if instance.pk is None:
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
             instance.set_unusable_password()
             instance.must_change_password = True
             instance.is_staff = False
@@ -43,7 +43,7 @@ class UserResource(resources.ModelResource):
         """Role, activity and region changes are audited, as when made one by one (等保 2.0)."""
         if kwargs.get("dry_run") or row_result.import_type not in ("new", "update"):
             return
-        user = User.objects.get(username=row_result.instance.username)
+        user = User.objects.get(username=row["username"])
         audit_record(
             kind=AuditEvent.Kind.PERMISSION,
             obj=user,

@@ -97,7 +97,11 @@ def test_it_rejects_phones_that_are_neither_mobile_nor_landline(db, rows, write,
     data[1]["儿童主任联系电话"] = "83123456"  # a landline without its area code
     data[2]["母亲联系电话"] = "139****5678"
     codes = errors_by_code(run(write(data)))
-    assert [(e.row, e.column) for e in codes["phone"]] == [(2, "父亲联系电话"), (3, "儿童主任联系电话"), (4, "母亲联系电话")]
+    assert [(e.row, e.column) for e in codes["phone"]] == [
+        (2, "父亲联系电话"),
+        (3, "儿童主任联系电话"),
+        (4, "母亲联系电话"),
+    ]
     assert "脱敏" in codes["phone"][2].message
 
 

@@ -12,7 +12,12 @@ FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
 def child_of(row) -> Child:
-    number = str(row["公民身份号码"]).replace(" ", "").upper().translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
+    number = (
+        str(row["公民身份号码"])
+        .replace(" ", "")
+        .upper()
+        .translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
+    )
     return Child.objects.get(id_number_hash=blind_index(number))
 
 
