@@ -29,12 +29,20 @@ FIELD_LABELS = {
 }
 
 
+UNSET = object()  # a fact no row of the file gives (its column is absent)
+POSITION = {name: index for index, name in enumerate(ADULT_FIELDS)}
+
+
+def _unset() -> list:
+    return [UNSET] * len(ADULT_FIELDS)
+
+
 @dataclass(eq=False, slots=True)
 class AdultState:
     """One adult as the file describes them: an existing row (`adult`) or a new one."""
 
     adult: AdultRow | None
-    values: dict[str, Any] = field(default_factory=dict)  # merged values from the file
+    values: list = field(default_factory=_unset)  # merged values from the file, in ADULT_FIELDS order
     first_line: int = 0  # the first row that names this adult
     claimed_by_id: bool = False
     written_pk: int | None = None  # a new adult's primary key, once written
@@ -57,9 +65,11 @@ class AdultState:
             value = getattr(entry, name)
             if name == "id_number" and not value:
                 continue  # an empty cell never erases a known ID number
-            if name not in self.values or (self.values[name] in ("", None) and value not in ("", None)):
-                self.values[name] = value
-            elif value not in ("", None) and value != self.values[name]:
+            index = POSITION[name]
+            current = self.values[index]
+            if current is UNSET or (current in ("", None) and value not in ("", None)):
+                self.values[index] = value
+            elif value not in ("", None) and value != current:
                 label = f"{ROLE_LABELS[entry.role]}{FIELD_LABELS[name]}"
                 message = f"{label}与前面的行（第{self.first_line}行起）对同一人的填写不一致，以先填写的为准"
                 warnings.append({"row": line, "column": label, "message": message})
@@ -67,18 +77,18 @@ class AdultState:
     def changed_fields(self) -> list[str]:
         """The fields whose value the file changes (all given fields for a new adult)."""
         if self._changes is None:
+            given = [(name, value) for name, value in zip(ADULT_FIELDS, self.values, strict=True) if value is not UNSET]
             if self.adult is None:
-                self._changes = [name for name, value in self.values.items() if value not in ("", None)]
+                self._changes = [name for name, value in given if value not in ("", None)]
             else:
-                self._changes = [
-                    name for name, value in self.values.items() if _stored(self.adult, name) != (value or _empty(name))
-                ]
+                self._changes = [name for name, value in given if _stored(self.adult, name) != (value or _empty(name))]
         return self._changes
 
     def value(self, name: str) -> Any:
         """The value after the import (the file's, else the stored one)."""
-        if name in self.values:
-            return self.values[name] if self.values[name] is not None else _empty(name)
+        value = self.values[POSITION[name]]
+        if value is not UNSET:
+            return value if value is not None else _empty(name)
         return _stored(self.adult, name) if self.adult is not None else _empty(name)
 
     def after(self) -> AdultRow:

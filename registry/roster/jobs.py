@@ -100,6 +100,14 @@ def _fail(job: ImportJob, status: str, message: str) -> None:
     cache.delete(progress_key(job.pk))
 
 
+def _discard_upload(job: ImportJob) -> None:
+    """The uploaded roster holds personal data in the clear: once imported (or refused) it goes; the
+    archive has the data, encrypted, and the error report keeps the rejected rows."""
+    if job.file:
+        job.file.delete(save=False)
+        job.save(update_fields=["file"])
+
+
 def import_job_validate(*, job_id: int) -> None:
     """The dry run (preview). A refused file or any failure ends the job with a message: the worker
     never crashes and nothing is written."""
@@ -117,6 +125,7 @@ def import_job_validate(*, job_id: int) -> None:
         _save_report(job, result)
     except RosterFileRefused as refused:
         _fail(job, Status.REFUSED, refused.message)
+        _discard_upload(job)
         return
     except Exception:
         log.exception("roster validation of job %s failed", job_id)
@@ -177,3 +186,4 @@ def import_job_commit(*, job_id: int) -> None:
         job.save(update_fields=["report"])
     except Exception:  # the import is written; a missing report must not hide that
         log.exception("error report of job %s could not be written", job_id)
+    _discard_upload(job)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -24,7 +23,7 @@ from . import bulk
 from .changed import ChangedChildren, WrittenChild, flag_likely_duplicates
 from .columns import PARENT_RELATIONS, ROLES
 from .family import ADULT_FIELDS, AdultState
-from .inserts import insert_plain, insert_with_history
+from .inserts import insert_plain, insert_with_history, new_row
 from .planning import CREATE, UPDATE, Plan, RowPlan
 from .snapshots import LinkRow, chunks, load_adults, load_links
 
@@ -32,18 +31,6 @@ SOURCE = "花名册导入"
 CHILD_UPDATE_FIELDS = bulk.update_fields_of(Child)
 ADULT_UPDATE_FIELDS = bulk.update_fields_of(Adult)
 LINK_UPDATE_FIELDS = ("adult", "relation")
-
-
-@dataclass(slots=True)
-class NewLink:
-    """A ChildAdult row to insert (lighter than a model instance; inserts.insert_with_history)."""
-
-    child_id: int
-    adult_id: int
-    role: str
-    relation: str
-    id: int | None = None
-    created_at: datetime | None = None
 
 
 @dataclass
@@ -97,7 +84,7 @@ class PlanWriter:
         new = []
         for state in states:
             if state.is_new:
-                adult = Adult()
+                adult = new_row(Adult)
                 set_adult_facts(adult, _adult_input(state))
                 new.append((state, adult))
         insert_with_history(Adult, [adult for _, adult in new], user=self.user, reason=self.reason, when=self.when)
@@ -136,7 +123,7 @@ class PlanWriter:
             links.append(SimpleNamespace(adult=adult, role=role, relation=relation or PARENT_RELATIONS.get(role, "")))
         return links
 
-    def _apply_row(self, child: Child, row_plan: RowPlan) -> WrittenChild:
+    def _apply_row(self, child, row_plan: RowPlan) -> WrittenChild:
         row = row_plan.row
         for key, value in zip(self.plan.child_keys, row.values, strict=True):
             setattr(child, key, value if value is not None else _empty_child(key))
@@ -153,11 +140,12 @@ class PlanWriter:
             children, written = [], []
             for row_plan in batch:
                 row = row_plan.row
-                child = Child(
+                child = new_row(
+                    Child,
                     id_number=row.id_number,
                     id_number_hash=row.id_hash,
                     id_number_masked=mask_id_number(row.id_number),
-                    created_by=self.user,
+                    created_by_id=getattr(self.user, "pk", None),
                 )
                 written.append(self._apply_row(child, row_plan))
                 children.append(child)
@@ -193,7 +181,7 @@ class PlanWriter:
                     changes[link.pk] = (state, row_plan.relations.get(role, link.relation))
                 elif state is not None:
                     relation = row_plan.relations.get(role, PARENT_RELATIONS.get(role, ""))
-                    new.append(NewLink(child_id=child_id, adult_id=state.pk, role=role, relation=relation))
+                    new.append(new_row(ChildAdult, child_id=child_id, adult_id=state.pk, role=role, relation=relation))
         changed, removed = [], []
         for chunk in chunks(sorted(changes)):
             for link in ChildAdult.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):

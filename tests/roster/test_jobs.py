@@ -9,6 +9,7 @@ from registry.models import Adult, Child, ImportJob
 from registry.roster.jobs import import_job_commit, import_job_confirm, import_job_validate
 from tests.conftest import SAMPLE_DATE
 from tests.roster.conftest import SAMPLE
+from tests.worker import needs_redis, real_worker
 
 Status = ImportJob.Status
 
@@ -42,6 +43,7 @@ def test_committing_twice_writes_once(db, admin_user, django_capture_on_commit_c
     job.refresh_from_db()
     assert job.status == Status.COMMITTED and job.result["created"] == 300
     assert Child.history.count() == 300
+    assert not job.file  # the upload, personal data in the clear, is gone once imported
 
 
 def test_only_the_uploader_confirms_and_only_once(db, admin_user, town_staff):
@@ -89,3 +91,23 @@ def test_a_refused_file_never_crashes_the_worker(db, admin_user, tmp_path):
     import_job_validate(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == Status.REFUSED and "HTML" in job.message
+
+
+def test_the_tasks_are_registered_with_the_worker_app():
+    from qidong_care.celery import app
+
+    app.loader.import_default_modules()
+    assert {"registry.roster_validate", "registry.roster_commit"} <= set(app.tasks)
+
+
+@needs_redis
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_validation_runs_through_a_real_worker_on_redis(admin_user):
+    from registry.roster.tasks import roster_validate
+
+    job = make_job(admin_user)
+    with real_worker():
+        roster_validate.delay(job.pk).get(timeout=120)
+    job.refresh_from_db()
+    assert (job.status, job.rows) == (Status.VALIDATED, 300)
