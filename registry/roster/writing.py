@@ -77,6 +77,19 @@ class PlanWriter:
         archive_changed(ChangedChildren([c.pk for c in written.changed]), source=SOURCE, user=self.user)
         return written
 
+    def children_by_line(self) -> dict[int, Child]:
+        """The child of every accepted row that gives an agreement date (created, updated or unchanged),
+        by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from."""
+        ids = {
+            row_plan.row.line: self.written.by_line.get(row_plan.row.line) or row_plan.child.pk
+            for row_plan in self.plan.rows
+            if row_plan.row.agreement_signed_on is not None
+        }
+        children: dict[int, Child] = {}
+        for chunk in chunks(sorted(set(ids.values()))):
+            children.update((child.pk, child) for child in Child.objects.filter(pk__in=chunk))
+        return {line: children[pk] for line, pk in ids.items()}
+
     # --- adults ---------------------------------------------------------------------------------
 
     def _write_adults(self) -> None:

@@ -206,3 +206,21 @@ def test_a_failure_part_way_writes_nothing(db, rows, write, run, monkeypatch):
     with pytest.raises(RuntimeError):
         run(write(data, name="more.xlsx"))
     assert counts() == before
+
+
+def test_a_file_without_some_columns_leaves_those_facts_alone(db, rows, write, run):
+    data = rows(2)
+    run(write(data))
+    guardian = child_of(data[0]).links.get(role="guardian").adult_id
+    short = ["镇（街道、园区）", "村（社区）", "儿童姓名", "公民身份号码", "户籍类型", "就读学校"]
+    data[0]["就读学校"] = "新学校"
+    result = run(write(data, name="short.xlsx", headers=short))
+    assert (result.updated, result.unchanged) == (1, 1)
+    child = child_of(data[0])
+    assert child.school == "新学校" and child.links.get(role="guardian").adult_id == guardian
+    assert child.health and child.household_address  # columns the file did not have
+
+
+def test_a_roster_with_a_header_and_no_rows_imports_nothing(db, write, run):
+    result = run(write([]))
+    assert (result.rows, result.created, result.rejected) == (0, 0, 0) and not Child.objects.exists()
