@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/field-check/", views.child_field_check, name="child_field_check"),
     path("<int:pk>/exit/", views.child_exit, name="child_exit"),
     path("<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
+    path("import/", include("registry.roster.urls")),
 ]

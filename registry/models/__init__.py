@@ -1,5 +1,6 @@
 from .adults import Adult, ChildAdult
 from .children import ArchiveUpdate, Child, ChildQuerySet
+from .imports import ImportJob
 from .regions import Region, RegionLevel, RegionQuerySet
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "Child",
     "ChildAdult",
     "ChildQuerySet",
+    "ImportJob",
     "Region",
     "RegionLevel",
     "RegionQuerySet",
