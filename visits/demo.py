@@ -25,7 +25,7 @@ from .choices import (
     VisitKind,
     VisitMode,
 )
-from .models import Visit
+from .models import Referral, Visit
 from .services import activity_save, referral_transition, referrals_open, visit_record
 
 ROUTINE = {
@@ -97,11 +97,14 @@ def _demo_referrals(children: list[Child], people: list[User], today: date) -> i
         opened += 1
     if len(children) > 2:  # hardship, already reported to civil-affairs assistance
         child = children[2]
-        (referral,) = referrals_open([(child, Finding.HARDSHIP)], source=ReferralSource.ARCHIVE)
+        # The roster import may already have opened it (a 低保 family in the sample roster).
+        referrals_open([(child, Finding.HARDSHIP)], source=ReferralSource.ARCHIVE)
+        referral = Referral.objects.filter(child=child, trigger=Finding.HARDSHIP, status=ReferralStatus.PENDING).first()
         user = _recorder(child, people)
-        referral_transition(
-            user=user, referral=referral, to_status=ReferralStatus.REPORTED, reported_to="镇社会救助窗口 陈某"
-        )
+        if referral is not None:
+            referral_transition(
+                user=user, referral=referral, to_status=ReferralStatus.REPORTED, reported_to="镇社会救助窗口 陈某"
+            )
         opened += 1
     if len(children) > 3:  # high risk: living alone, just found (the red banner)
         child = children[3]

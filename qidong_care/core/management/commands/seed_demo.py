@@ -10,10 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from agreements.demo import seed_demo_agreements
 from qidong_care.accounts.models import User
 from qidong_care.accounts.roles import Role
 from registry.models import Region
 from registry.roster.service import roster_import
+from reports.demo import seed_demo_reports
+from visits.demo import seed_demo_visits
 
 SAMPLE_ROSTER = Path(__file__).resolve().parents[4] / "registry" / "roster" / "samples" / "roster-sample.xlsx"
 
@@ -65,3 +68,6 @@ class Command(BaseCommand):
             f"演示儿童（{SAMPLE_ROSTER.name}）：新增 {result.created}，更新 {result.updated}，"
             f"未变 {result.unchanged}，未导入 {result.rejected}（如已满16周岁）"
         )
+        self.stdout.write(f"演示协议：新签 {seed_demo_agreements()} 份")
+        self.stdout.write(f"演示走访、转介与活动：{seed_demo_visits()}")
+        self.stdout.write(f"演示周报、专项活动与抽查：{seed_demo_reports()}")
