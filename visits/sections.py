@@ -19,7 +19,9 @@ TEMPLATE = "visits/includes/archive_section.html"
 LAST_VISITS = 5
 # Findings about violence, a guardian who cannot or will not care, and injuries: restricted data
 # (Capability.VIEW_RESTRICTED, "健康、残疾和家暴相关信息"), as on the visit page.
-RESTRICTED_FINDINGS = frozenset({Finding.VIOLENCE, Finding.GUARDIAN_INCAPABLE, Finding.GUARDIAN_NEGLECT, Finding.INJURY})
+RESTRICTED_FINDINGS = frozenset(
+    {Finding.VIOLENCE, Finding.GUARDIAN_INCAPABLE, Finding.GUARDIAN_NEGLECT, Finding.INJURY}
+)
 RESTRICTED_LABEL = "（受限信息）"
 VISIT_FIELDS = ("id", "child_id", "date", "kind", "mode", "risk_level")
 REFERRAL_FIELDS = ("id", "child_id", "trigger", "body", "status", "deadline", "opened_at")

@@ -44,13 +44,19 @@ def visit(child, user) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_town_staff_go_from_the_home_page_to_the_list_and_to_an_archive(browser_login, town_staff, live_server, viewport):
+def test_town_staff_go_from_the_home_page_to_the_list_and_to_an_archive(
+    browser_login, town_staff, live_server, viewport
+):
     signed = make_child(DIRECTOR_VILLAGES[0], user=town_staff, name="石红轩", id_number=next_id())
     sign(signed)
     visit(signed, town_staff)
     make_child(DIRECTOR_VILLAGES[0], user=town_staff, name="陆小明", id_number=next_id())
     alone = make_child(
-        DIRECTOR_VILLAGES[1], user=town_staff, name="顾一凡", id_number=next_id(), living_arrangement=LivingArrangement.ALONE
+        DIRECTOR_VILLAGES[1],
+        user=town_staff,
+        name="顾一凡",
+        id_number=next_id(),
+        living_arrangement=LivingArrangement.ALONE,
     )
     page = browser_login(town_staff, viewport=viewport)
     errors: list[str] = []

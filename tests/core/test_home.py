@@ -16,9 +16,9 @@ from tests.conftest import DIRECTOR_VILLAGES
 from tests.factories import make_child
 from tests.registry.registry_pages import next_id
 from visits.choices import Finding, ReferralSource
+from visits.selectors import month_of
 from visits.services import referrals_open
 from visits.services.visits import visit_record
-from visits.selectors import month_of
 
 pytestmark = pytest.mark.django_db
 NANYANG_VILLAGE = "320681106200"

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.services import agreement_sign, parties_of
-
 from qidong_care.audit.models import AuditEvent
 from registry.choices import ParentStatus, Relation
 from registry.services import AdultInput, child_exit

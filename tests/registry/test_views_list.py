@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from agreements.selectors import agreement_todo_count
 from agreements.services import agreement_mark_resign, agreement_sign, parties_of
-
 from registry.models import Child
 from registry.services import child_exit
 from tests.conftest import DIRECTOR_VILLAGES
