@@ -66,6 +66,18 @@ def to_resign_q(on: date) -> Q:
     )
 
 
+def agreement_state_on(agreement, *, on: date) -> str:
+    """The state of one agreement (or None: no agreement) on `on`, by the same rule as the counts."""
+    if agreement is None:
+        return AgreementState.UNSIGNED
+    if agreement.is_valid_on(on):
+        return AgreementState.VALID
+    lapsed = agreement.status == AgreementStatus.SIGNED and agreement.valid_until and agreement.valid_until < on
+    if agreement.status == AgreementStatus.TO_RESIGN or lapsed:
+        return AgreementState.TO_RESIGN
+    return AgreementState.UNSIGNED
+
+
 def state_expression(on: date) -> Case:
     return Case(
         When(valid_q(on), then=Value(AgreementState.VALID)),

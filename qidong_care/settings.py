@@ -288,7 +288,10 @@ ARCHIVE_CHANGE_HANDLERS: list[str] = [
 
 # Sections other apps add to a child's archive page (agreements, visits), in this order. Each is
 # "module.function(request, child)" returning {"template": "...", **context} or None.
-ARCHIVE_SECTIONS: list[str] = []
+ARCHIVE_SECTIONS: list[str] = [
+    "agreements.sections.agreement_section",  # 通知 二.2: the care agreement, its parties and dates
+    "visits.sections.visits_section",  # 通知 二.4: the last visits and the open referrals
+]
 
 # --- Roster import limits (ROSTER.md, safety) -----------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = _env_int("ROSTER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)

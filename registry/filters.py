@@ -5,6 +5,7 @@ import re
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from qidong_care.core.crypto import blind_index
 
@@ -15,6 +16,7 @@ from .scope import visible_regions
 
 ID_NUMBER_SHAPE = re.compile(r"\d{17}[\dX]")
 YES_NO = (("1", "是"), ("0", "否"))
+NO_AGREEMENT = (("1", "未签订或需重签"),)
 SORTS = {
     "village": ("village__code", "name", "pk"),
     "name": ("name", "pk"),
@@ -55,6 +57,9 @@ class ChildFilter(django_filters.FilterSet):
     duplicate = django_filters.ChoiceFilter(
         label="疑似重复", choices=YES_NO, empty_label="不限", method=_flag("likely_duplicate")
     )
+    no_agreement = django_filters.ChoiceFilter(
+        label="委托照护协议", choices=NO_AGREEMENT, empty_label="不限", method="without_agreement"
+    )
     sort = django_filters.ChoiceFilter(label="排序", choices=SORT_CHOICES, empty_label=None, method="order")
 
     class Meta:
@@ -83,6 +88,13 @@ class ChildFilter(django_filters.FilterSet):
         if ID_NUMBER_SHAPE.fullmatch(number):
             return queryset.filter(id_number_hash=blind_index(number))
         return queryset.filter(name__contains=text) if text else queryset
+
+    def without_agreement(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
+        """Children on the roster without a valid signed agreement today (通知 二.2: 全覆盖): the
+        agreements app decides what "valid" means."""
+        from agreements.selectors import children_without_valid_agreement
+
+        return children_without_valid_agreement(queryset, on=timezone.localdate()) if value == "1" else queryset
 
     def order(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
         return queryset.order_by(*SORTS.get(value, SORTS["village"]))

@@ -20,6 +20,16 @@ def child_list(**params) -> str:
     return url_or_blank("registry:child_list", **params)
 
 
+def agreements_missing(town_id: int) -> str:
+    """The town's children without a valid agreement (agreements:list, 未签订或需重签)."""
+    return url_or_blank("agreements:list", town=town_id, status="missing")
+
+
+def referrals_overdue(town_id: int) -> str:
+    """The town's referrals past their deadline (visits:referral_list filters by status=overdue)."""
+    return url_or_blank("visits:referral_list", town=town_id, status="overdue")
+
+
 def town_links(town_id: int) -> dict[str, str]:
     """The lists behind each column of a town's weekly row (the lists show today's children)."""
     return {
@@ -32,6 +42,6 @@ def town_links(town_id: int) -> dict[str, str]:
         "agreement_coverage": url_or_blank("agreements:coverage", town=town_id),
         "visit_coverage": url_or_blank("visits:my_month", town=town_id),
         "referrals_open": url_or_blank("visits:referral_list", town=town_id),
-        "referrals_overdue": url_or_blank("visits:referral_list", town=town_id, overdue=1),
+        "referrals_overdue": referrals_overdue(town_id),
         "spot_check_problems": url_or_blank("reports:spotcheck_problems", town=town_id),
     }

@@ -186,9 +186,9 @@ def town_todos(user, town: Region, *, counts: StatusCounts, today: date) -> list
         Todo("待核实儿童", counts.suspected, links.child_list(status="suspected", town=town.pk)),
         Todo("信息缺失", counts.active_missing, links.child_list(status="active", missing=1, town=town.pk)),
         Todo("信息错误", counts.active_errors, links.child_list(status="active", errors=1, town=town.pk)),
-        Todo("待签（重签）委托照护协议", agreements, links.url_or_blank("agreements:coverage", town=town.pk)),
+        Todo("待签（重签）委托照护协议", agreements, links.agreements_missing(town.pk)),
         Todo("本月待走访", visits_due, links.url_or_blank("visits:my_month", town=town.pk)),
-        Todo("逾期转介", referrals_overdue, links.url_or_blank("visits:referral_list", town=town.pk, overdue=1)),
+        Todo("逾期转介", referrals_overdue, links.referrals_overdue(town.pk)),
     ]
     problems = open_problems(user, town).count()
     todos.append(Todo("抽查问题待整改", problems, links.url_or_blank("reports:spotcheck_problems", town=town.pk)))

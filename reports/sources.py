@@ -51,6 +51,10 @@ def agreement_todo_count(user, *, on: date) -> int | None:
 
 
 def visit_todo_counts(user, *, on: date) -> dict[str, int]:
-    """{"visits_due": n, "referrals_overdue": n} in the user's scope; {} when the visits app is absent."""
+    """{"visits_due": n, "referrals_overdue": n} in the user's scope; {} when the visits app is absent.
+    The visits app names the first "due" (visits.selectors.visit_todo_counts)."""
     fn = _selector("visits.selectors", "visit_todo_counts")
-    return fn(user, on=on) if fn else {}
+    if fn is None:
+        return {}
+    counts = fn(user, on=on)
+    return {"visits_due": counts["due"], "referrals_overdue": counts["referrals_overdue"]}

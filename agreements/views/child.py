@@ -14,7 +14,7 @@ from registry.models import Child
 
 from ..forms import ReasonForm, ScanForm, SignForm
 from ..models import Agreement, AgreementStatus
-from ..selectors import AgreementState
+from ..selectors import AgreementState, agreement_state_on
 from ..services import (
     agreement_end,
     agreement_mark_resign,
@@ -30,15 +30,7 @@ from .access import child_to_manage, child_to_read, may_manage
 
 
 def _state(agreement: Agreement | None) -> str:
-    on = today()
-    if agreement is None:
-        return AgreementState.UNSIGNED
-    if agreement.is_valid_on(on):
-        return AgreementState.VALID
-    lapsed = agreement.status == AgreementStatus.SIGNED and agreement.valid_until and agreement.valid_until < on
-    if agreement.status == AgreementStatus.TO_RESIGN or lapsed:
-        return AgreementState.TO_RESIGN
-    return AgreementState.UNSIGNED
+    return agreement_state_on(agreement, on=today())
 
 
 def _sign_initial(child: Child, agreement: Agreement | None) -> dict:

@@ -1,31 +1,131 @@
-"""What each role sees first: counts in their scope, each linking to the list behind it."""
+"""What each role sees first: figures in their scope, each linking to the list behind it.
 
+Town staff and children's directors get their to-do (待核实, 信息缺失, 信息错误, agreements to sign or
+re-sign, visits due this month, referrals overdue) and their coverage; the bureau and the inspector
+the county's figures and the dashboard; whoever handles referrals the red high-risk banner
+(通知 二.4: 第一时间报告). A fixed number of aggregate queries, whatever the number of children.
+"""
+
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
+from agreements.selectors import agreement_coverage_for, agreement_todo_count
 from qidong_care.accounts.roles import Capability
 from registry.models import Child
+from registry.scope import sees_whole_county
 from registry.selectors import status_counts
+from visits.selectors import high_risk_pending, visit_todo_counts
+
+HIGH_RISK_SHOWN = 10
 
 
-def _child_list(**params) -> str:
-    """The child list filtered as the card says (the filters live in its query string)."""
-    return f"{reverse('registry:child_list')}?{urlencode(params)}"
+@dataclass
+class Figure:
+    key: str
+    label: str
+    value: int | str
+    url: str
+    note: str = ""
+    alert: bool = False  # a to-do left undone: drawn in red
 
 
-def scope_counts(user) -> list[dict]:
+def _link(name: str, **params) -> str:
+    """The page `name`, filtered as the figure says (the lists keep their filters in the query string)."""
+    query = urlencode(params)
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def scope_counts(user) -> list[Figure]:
     figures = status_counts(Child.objects.visible_to(user))
+    child_list = "registry:child_list"
     return [
-        {"label": "在册留守儿童", "value": figures.active, "url": _child_list(status="active")},
-        {"label": "待核实", "value": figures.suspected, "url": _child_list(status="suspected")},
-        {"label": "信息缺失", "value": figures.active_missing, "url": _child_list(status="active", missing="1")},
-        {"label": "信息错误", "value": figures.active_errors, "url": _child_list(status="active", errors="1")},
+        Figure("active", "在册留守儿童", figures.active, _link(child_list, status="active")),
+        Figure("suspected", "待核实", figures.suspected, _link(child_list, status="suspected")),
+        Figure(
+            "missing", "信息缺失", figures.active_missing, _link(child_list, status="active", missing="1"), alert=True
+        ),
+        Figure("errors", "信息错误", figures.active_errors, _link(child_list, status="active", errors="1"), alert=True),
     ]
 
 
+def todo_figures(user, *, on: date, visits: dict) -> list[Figure]:
+    """Town staff's and directors' work left (通知 二.2 全覆盖, 二.4 一月一访 and 报告)."""
+    figures = []
+    if user.can(Capability.MANAGE_AGREEMENTS):
+        count = agreement_todo_count(user, on=on)
+        url = _link("agreements:list", status="missing")
+        figures.append(Figure("agreements_todo", "待签（重签）委托照护协议", count, url, alert=True))
+    if user.can(Capability.RECORD_VISITS):
+        figures.append(Figure("visits_due", "本月待走访", visits["due"], _link("visits:my_month"), alert=True))
+    if user.can(Capability.MANAGE_REFERRALS):
+        url = _link("visits:referral_list", status="overdue")
+        figures.append(Figure("referrals_overdue", "逾期未报告的转介", visits["referrals_overdue"], url, alert=True))
+    return figures
+
+
+def coverage_figures(user, *, on: date, visits: dict) -> list[Figure]:
+    """Agreement coverage (issue 5: the number on the town's home page) and this month's visits."""
+    coverage = agreement_coverage_for(Child.objects.visible_to(user), on=on)
+    visit_page = "visits:coverage" if sees_whole_county(user) else "visits:my_month"
+    figures = [
+        Figure(
+            "agreement_coverage",
+            "委托照护协议签订率",
+            _percent(coverage.signed_valid, coverage.needing),
+            _link("agreements:coverage"),
+            note=f"有效 {coverage.signed_valid} / 应签 {coverage.needing}",
+        ),
+        Figure(
+            "visit_coverage",
+            "本月走访覆盖率",
+            _percent(visits["visited"], visits["active"]),
+            _link(visit_page),
+            note=f"已走访 {visits['visited']} / 在册 {visits['active']}",
+        ),
+    ]
+    if user.can(Capability.MANAGE_REFERRALS):
+        url = _link("visits:referral_list", status="open")
+        figures.append(Figure("referrals_open", "未办结的转介", visits["referrals_open"], url))
+        if sees_whole_county(user):  # town staff and directors have it among their to-do
+            url = _link("visits:referral_list", status="overdue")
+            overdue = visits["referrals_overdue"]
+            figures.append(Figure("referrals_overdue", "逾期未报告的转介", overdue, url, alert=True))
+    return figures
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure]
+
+
 def home_context(user) -> dict:
-    context: dict = {"cards": [], "regions": list(user.regions.order_by("code"))}
-    if user.can(Capability.VIEW_CHILDREN):
-        context["cards"] = scope_counts(user)
+    context: dict = {"sections": [], "regions": list(user.regions.order_by("code"))}
+    if not user.can(Capability.VIEW_CHILDREN):
+        return context
+    on = timezone.localdate()
+    visits = visit_todo_counts(user, on=on)
+    active, *to_check = scope_counts(user)
+    coverage = coverage_figures(user, on=on, visits=visits)
+    if sees_whole_county(user):
+        sections = [Section("county", "全市情况", [active, *to_check, *coverage])]
+    elif user.is_read_only:
+        sections = [Section("scope", "负责区域情况", [active, *to_check, *coverage])]
+    else:
+        todos = [*to_check, *todo_figures(user, on=on, visits=visits)]
+        sections = [Section("todos", "待办事项", todos), Section("coverage", "在册与覆盖情况", [active, *coverage])]
+    context["sections"] = sections
+    if user.can(Capability.VIEW_REPORTS):
+        context["dashboard_url"] = _link("reports:dashboard")
+    if user.can(Capability.MANAGE_REFERRALS) and user.can(Capability.VIEW_RESTRICTED):
+        context["high_risk"] = list(high_risk_pending(user)[:HIGH_RISK_SHOWN])
     return context

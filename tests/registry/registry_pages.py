@@ -1,8 +1,7 @@
 """Helpers for the registry page tests: survey form data, and reading a rendered form back as a
 browser would submit it (so an edit test sends exactly what the page showed, masked values too)."""
 
-import itertools
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 
 from django.db import connection
@@ -17,14 +16,11 @@ GRANDMOTHER_ID = make_id(date(1960, 2, 2), male=False, seq=13)
 CHILD_BIRTH = date(2016, 5, 6)
 
 
-_ids = itertools.count(1)
-
-
 def next_id(birth: date = date(2015, 4, 2), *, male: bool = True) -> str:
-    """A valid ID number never handed out before in this run (tests.factories.make_id repeats
-    itself for neighbouring sequence numbers)."""
-    n = next(_ids)
-    return make_id(birth + timedelta(days=n // 90), male=male, seq=(n % 90) * 10 + 100)
+    """A valid ID number for exactly `birth`, never handed out before in this run (tests.factories.make_id's
+    sequence: 500 numbers per birth date and gender). The birth date is kept as given, so two children
+    made with the same one are the same-birthday pair the duplicate checks look for."""
+    return make_id(birth, male=male)
 
 
 def father(**changes) -> dict:

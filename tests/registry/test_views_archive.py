@@ -1,18 +1,22 @@
 """The archive page (registry:child_detail) and the audited reveal of a full ID number or phone."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.template import Template
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from agreements.services import agreement_sign, parties_of
 from qidong_care.audit.models import AuditEvent
 from registry.choices import ParentStatus, Relation
 from registry.services import AdultInput, child_exit
 from tests.conftest import DIRECTOR_VILLAGES
 from tests.factories import complete_adults, make_child
 from tests.registry.registry_pages import count_queries, form_values, next_id
+from visits.choices import Finding, VisitKind
+from visits.services import visit_record
 
 
 def detail(child) -> str:
@@ -167,10 +171,45 @@ def test_the_archive_runs_the_same_number_of_queries_for_3_and_25_siblings(login
 
     client = login(town_staff)
     siblings(2)
+    signed(first)
+    visited(first, days_ago=1, findings=[Finding.HARDSHIP])
     few = count_queries(client, detail(first))
     siblings(22)
+    for day in range(2, 10):  # more visits than the section shows, and more open referrals
+        visited(first, days_ago=day, findings=[Finding.VIOLENCE] if day == 2 else [])
+    visited(first, days_ago=10, findings=[Finding.INJURY, Finding.OUT_OF_SCHOOL])
     assert first.links.get(role="guardian").adult.links.count() == 2 * 25
+    assert first.visits.count() == 10 and first.referrals.count() == 4
     assert count_queries(client, detail(first)) == few
+
+
+def signed(child) -> None:
+    on = timezone.localdate()
+    agreement_sign(
+        user=None,
+        child=child,
+        signed_on=on,
+        valid_from=on,
+        valid_until=on + timedelta(days=365),
+        principals=parties_of(child).principals,
+        witness_name="亚光村村民委员会",
+    )
+
+
+def visited(child, *, days_ago: int, findings=()) -> None:
+    """A children's director's visit (visits.services.visit_record), its findings opening referrals."""
+    data = {
+        "date": timezone.localdate() - timedelta(days=days_ago),
+        "kind": VisitKind.DIRECTOR_MONTHLY,
+        "mode": "home",
+        "guardianship": "good",
+        "physical_health": "good",
+        "mental_health": "good",
+        "schooling": "normal",
+        "risk_level": "low",
+    }
+    child.refresh_from_db()
+    visit_record(user=None, child=child, data=data, findings=list(findings))
 
 
 def test_the_archive_runs_the_same_number_of_queries_for_one_adult_and_four(login, town_staff):

@@ -1,11 +1,14 @@
 """The child list (registry:child_list) and the 待核实 list: search, filters in the query string,
 sorting, pagination, masked ID numbers, and a constant number of queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from agreements.selectors import agreement_todo_count
+from agreements.services import agreement_mark_resign, agreement_sign, parties_of
 from registry.models import Child
 from registry.services import child_exit
 from tests.conftest import DIRECTOR_VILLAGES
@@ -135,18 +138,57 @@ def test_pagination_keeps_the_filters(login, town_staff):
     assert names_in(second) == ["儿童25", "儿童26"]
 
 
+def signed(kid: Child) -> Child:
+    """A valid agreement from today, with the parties the archive names (agreements.services)."""
+    on = timezone.localdate()
+    agreement_sign(
+        user=None,
+        child=kid,
+        signed_on=on,
+        valid_from=on,
+        valid_until=on + timedelta(days=365),
+        principals=parties_of(kid).principals,
+        witness_name="亚光村村民委员会",
+    )
+    return kid
+
+
+def test_the_no_agreement_filter_lists_children_on_the_roster_without_a_valid_agreement(login, town_staff):
+    signed(child("已签", user=town_staff))
+    child("未签", user=town_staff)
+    child("待核", user=town_staff, adults=suspected_adults())  # not on the roster: needs none yet
+    to_resign = signed(child("需重签", user=town_staff))
+    agreement_mark_resign(user=None, agreement=to_resign.agreement, reason="委托照护人变更")
+    client = login(town_staff)
+    assert sorted(names_in(client.get(LIST, {"no_agreement": "1"}))) == ["未签", "需重签"]
+    assert sorted(names_in(client.get(LIST, {"no_agreement": "1", "q": "未"}))) == ["未签"]
+    assert len(names_in(client.get(LIST))) == 4  # no filter: everyone
+    assert len(names_in(client.get(LIST, {"no_agreement": "x"}))) == 4  # a bad value is ignored
+
+
+def test_the_no_agreement_filter_counts_what_the_home_page_counts(login, town_staff):
+    signed(child("已签", user=town_staff))
+    child("未签", user=town_staff)
+    figure = agreement_todo_count(town_staff, on=timezone.localdate())
+    response = login(town_staff).get(LIST, {"no_agreement": "1"})
+    assert response.context["page"].paginator.count == figure == 1
+
+
 def _many(n: int, user) -> None:
     for i in range(n):
-        child(f"儿童{i:02d}", user=user, birth=date(2012, 2, 1 + i), adults=None if i % 2 else suspected_adults())
+        kid = child(f"儿童{i:02d}", user=user, birth=date(2012, 2, 1 + i), adults=None if i % 2 else suspected_adults())
+        if i % 4 == 3:  # every other child on the roster has a valid agreement
+            signed(kid)
 
 
-def test_the_list_runs_the_same_number_of_queries_for_3_and_25_children(login, town_staff):
+@pytest.mark.parametrize("query", ["", "?no_agreement=1", "?status=active&no_agreement=1&missing=0&sort=name"])
+def test_the_list_runs_the_same_number_of_queries_for_3_and_25_children(login, town_staff, query):
     client = login(town_staff)
     _many(3, town_staff)
-    few = count_queries(client, LIST)
+    few = count_queries(client, LIST + query)
     _many(22, town_staff)
     assert Child.objects.count() == 25
-    assert count_queries(client, LIST) == few
+    assert count_queries(client, LIST + query) == few
 
 
 def test_the_suspected_list_shows_reasons_and_runs_constant_queries(login, town_staff):
