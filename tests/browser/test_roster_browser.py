@@ -1,6 +1,7 @@
 """The roster import in a real browser (CSP: no inline script): upload, preview, confirm, imported."""
 
 import pytest
+from django.core.management import call_command
 
 from registry.models import Child
 from tests.browser.conftest import PHONE
@@ -12,6 +13,12 @@ from tests.roster.conftest import SAMPLE
 def screening_date(monkeypatch, settings, tmp_path):
     monkeypatch.setattr("registry.assessment.today", lambda: SAMPLE_DATE)
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def regions(transactional_db):
+    """A transactional test before this one may have flushed the regions loaded for the session."""
+    call_command("load_regions", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)

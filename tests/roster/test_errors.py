@@ -136,3 +136,8 @@ def test_a_row_reports_every_one_of_its_errors(db, rows, write, run):
     result = run(write(data))
     assert {e.code for e in result.errors} == {"required", "bad_value", "phone", "date_future"}
     assert result.rejected == 1
+
+
+def test_an_administrator_imports_into_any_town_whatever_regions_they_hold(db, rows, write, run, admin_user):
+    admin_user.regions.clear()
+    assert run(write(rows(3)), admin_user).created == 3

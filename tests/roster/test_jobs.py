@@ -104,8 +104,11 @@ def test_the_tasks_are_registered_with_the_worker_app():
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_validation_runs_through_a_real_worker_on_redis(admin_user):
+    from django.core.management import call_command
+
     from registry.roster.tasks import roster_validate
 
+    call_command("load_regions", verbosity=0)  # an earlier transactional test may have flushed them
     job = make_job(admin_user)
     with real_worker():
         roster_validate.delay(job.pk).get(timeout=120)

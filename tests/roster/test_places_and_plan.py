@@ -52,9 +52,10 @@ def test_planning_reads_in_bulk_whatever_the_number_of_rows(db, rows, write, run
     assert plan_queries(small) == plan_queries(large) <= 4
 
 
-def test_the_plan_keeps_each_rows_agreement_date(db, rows, write):
+def test_the_plan_pairs_each_written_child_with_its_agreement_date(db, rows, write, run):
     data = rows(3)
     data[1]["委托照护协议签订日期"] = ""
+    run(write(data[:1], name="first.xlsx"))  # row 2's child exists already: unchanged, still paired
     parsed, _, _, _, validator, regions = _read(write(data), user=None, on=SAMPLE_DATE, progress=lambda *a: None)
     plan = Planner(
         rows=parsed,
@@ -64,11 +65,13 @@ def test_the_plan_keeps_each_rows_agreement_date(db, rows, write):
         regions=regions,
         on=SAMPLE_DATE,
     ).build()
-    children = {row.line: f"child of row {row.line}" for row in parsed}
-    pairs = plan.agreement_pairs(children)
-    assert [(child, str(signed)) for child, signed in pairs] == [
-        ("child of row 2", data[0]["委托照护协议签订日期"]),
-        ("child of row 4", data[2]["委托照护协议签订日期"]),
+    with transaction.atomic():
+        writer = PlanWriter(plan, user=None, reason="测试")
+        writer.write()
+        pairs = plan.agreement_pairs(writer.children_by_line())
+    assert [(child.name, str(signed)) for child, signed in pairs] == [
+        (data[0]["儿童姓名"], data[0]["委托照护协议签订日期"]),
+        (data[2]["儿童姓名"], data[2]["委托照护协议签订日期"]),
     ]
 
 
