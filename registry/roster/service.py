@@ -118,6 +118,15 @@ def _collector_paused():
             gc.enable()
 
 
+def _sign_agreements(pairs, user) -> None:
+    """The 委托照护协议签订日期 column creates or updates each child's signed agreement (通知 二.2);
+    a date already stored changes nothing, so re-importing a file writes nothing."""
+    from agreements.services import agreements_sign_from_roster  # agreements builds on the registry
+
+    if pairs:
+        agreements_sign_from_roster(pairs, user=user)
+
+
 def roster_import(
     *,
     path: str | Path,
@@ -173,6 +182,7 @@ def _import(*, path: Path, user, dry_run, on, progress, file_name, on_written) -
             progress("写入数据库", 75)
             writer = PlanWriter(plan, user=user, reason=import_reason(file_name), progress=lambda s: progress(s, 85))
             written = writer.write()
+            _sign_agreements(plan.agreement_pairs(writer.children_by_line()), user)
             result.siblings_updated = len(written.siblings)
             _summarise(result, plan, errors, display)
             result.seconds = time.perf_counter() - started
