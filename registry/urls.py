@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401  (views are added by the survey and list pages)
+from django.urls import include, path
 
 app_name = "registry"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("national/", include("registry.national.urls")),
+]

@@ -74,7 +74,7 @@ def get_line_for_user(request, pk: int, *, write: bool = False) -> Reconciliatio
     if write and not (can_run(user) and user.can(Capability.EDIT_CHILDREN)):
         raise PermissionDenied("您的角色只能查看，不能确认对应关系。")
     towns = town_ids_of(user)
-    lines = ReconciliationLine.objects.select_related("run", "child", "town", "village")
+    lines = ReconciliationLine.objects.select_related("run", "child__town", "child__village", "town", "village")
     if towns is not None:
         lines = lines.filter(town_id__in=towns)
     try:
