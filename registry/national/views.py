@@ -24,7 +24,15 @@ from .form import NATIONAL_FIELDS
 from .forms import AUTO, BUILTIN, ExportForm, RunForm
 from .mapping import candidates, choose_mapping, likely_headers, mapped_rows, mapping_used
 from .models import ColumnMapping, LineKind, Resolution
-from .selectors import can_read, can_run, get_line_for_user, get_run_for_user, lines_visible_to, runs_visible_to
+from .selectors import (
+    can_read,
+    can_run,
+    get_line_for_user,
+    get_run_for_user,
+    lines_visible_to,
+    runs_visible_to,
+    town_ids_of,
+)
 from .services import likely_match_confirm, likely_match_reject, reconciliation_run
 from .workbook import NationalFileRefused, read_sheet
 
@@ -39,7 +47,17 @@ def reconcile_list(request):
     if not can_read(request.user):
         raise PermissionDenied("您的角色不能查看全国系统比对。")
     page = Paginator(runs_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/national/run_list.html", {"page": page, "can_run": can_run(request.user)})
+    towns = town_ids_of(request.user)
+    rows = [(run, findings_at_run_time(run, towns)) for run in page]
+    context = {"page": page, "rows": rows, "can_run": can_run(request.user)}
+    return render(request, "registry/national/run_list.html", context)
+
+
+def findings_at_run_time(run, towns: set[int] | None) -> int:
+    """The run's findings in the user's towns as counted when it ran (progress shows from run to run)."""
+    return sum(
+        sum(kinds.values()) for town, kinds in run.town_counts.items() if towns is None or (town and int(town) in towns)
+    )
 
 
 def _apply_mapping(form: RunForm, sheet):
@@ -115,7 +133,10 @@ def reconcile_report(request, pk: int):
     town_id = request.GET.get("town") or ""
     if town_id.isdigit():
         lines = lines.filter(town_id=int(town_id))
-    kind = request.GET.get("kind") if request.GET.get("kind") in LineKind.values else LineKind.MISSING_HERE
+    kind_counts = _kind_counts(table, kinds)
+    kind = request.GET.get("kind")
+    if kind not in LineKind.values:
+        kind = next((value for value, _, total in kind_counts if total), LineKind.MISSING_HERE)
     related = ["town", "village", "child"] if reveal else ["town", "village"]
     shown = lines.filter(kind=kind).select_related(*related)
     shown = shown.order_by("resolution", "town__code", "village__code", "row_number", "name", "pk")
@@ -126,7 +147,7 @@ def reconcile_report(request, pk: int):
         "kinds": kinds,
         "kind": kind,
         "kind_label": LineKind(kind).label,
-        "kind_counts": _kind_counts(table, kinds),
+        "kind_counts": kind_counts,
         "table": table,
         "town_id": town_id,
         "page": page,

@@ -248,3 +248,16 @@ def test_open_lines_feed_the_towns_to_do_count(scenario, town_staff, outsider, d
     direct_run(town_staff, scenario.rows[:1], town=huilong)
     assert reconcile_todo_count(town_staff) == 5
     assert reconcile_todo_count(outsider) == 1
+
+
+def test_the_run_list_shows_each_runs_findings_in_the_users_towns(scenario, login, admin_user, outsider):
+    from registry.national.selectors import town_ids_of
+    from registry.national.views import findings_at_run_time
+
+    first = direct_run(admin_user, scenario.rows)
+    scenario.rows[1]["就学情况"] = "初中"  # fixed in the national system
+    second = direct_run(admin_user, scenario.rows)
+    assert findings_at_run_time(first, None) == 9 and findings_at_run_time(second, None) == 8
+    assert findings_at_run_time(second, town_ids_of(outsider)) == 1
+    page = login(outsider).get(reverse("registry:reconcile_list")).content.decode()
+    assert page.count('<td class="text-end">1</td>') == 2
