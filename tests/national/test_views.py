@@ -14,7 +14,7 @@ from registry.national.selectors import reconcile_todo_count
 from registry.national.services import likely_match_confirm, likely_match_reject, reconciliation_run
 from tests.factories import make_child, make_id
 
-from .conftest import YAGUANG, sheet_rows, xlsx_bytes
+from .conftest import YAGUANG, national_row, sheet_rows, xlsx_bytes
 
 
 def upload(client, content: bytes, **data):
@@ -255,7 +255,7 @@ def test_the_run_list_shows_each_runs_findings_in_the_users_towns(scenario, logi
     from registry.national.views import findings_at_run_time
 
     first = direct_run(admin_user, scenario.rows)
-    scenario.rows[1]["就学情况"] = "初中"  # fixed in the national system
+    scenario.rows[1] = national_row(scenario.children["diff"])  # corrected in the national system
     second = direct_run(admin_user, scenario.rows)
     assert findings_at_run_time(first, None) == 9 and findings_at_run_time(second, None) == 8
     assert findings_at_run_time(second, town_ids_of(outsider)) == 1
