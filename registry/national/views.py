@@ -17,7 +17,7 @@ from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
 from ..models import Region
-from .compare import our_values
+from .compare import COMPARED_KEYS, our_values, same_value
 from .display import Viewer, child_url, line_row
 from .export import upload_export
 from .form import NATIONAL_FIELDS
@@ -37,6 +37,15 @@ from .services import likely_match_confirm, likely_match_reject, reconciliation_
 from .workbook import NationalFileRefused, read_sheet
 
 PAGE_SIZE = 50
+# Column heads of the per-town table (the full labels show on hover and in the tabs).
+SHORT_LABELS = {
+    LineKind.MISSING_HERE: "本系统缺",
+    LineKind.MISSING_NATIONALLY: "需录入全国",
+    LineKind.FIELD_DIFF: "信息不一致",
+    LineKind.NATIONAL_ACTIVE: "全国在册本系统不在册",
+    LineKind.NATIONAL_EXITED: "全国已退出",
+    LineKind.LIKELY: "疑似同一",
+}
 HEADERS_SESSION_KEY = "national_headers"
 NO_MAPPING_MESSAGE = (
     "没有找到与该文件表头相符的列对应关系：请设置一次（保存后，以后上传同样表头的文件会自动使用），再重新上传。"
@@ -114,7 +123,7 @@ def _town_table(lines, kinds):
     towns = Region.objects.in_bulk([pk for pk in by_town if pk is not None])
     table = []
     for town_id, kind_counts in sorted(by_town.items(), key=lambda item: towns[item[0]].code if item[0] else "~"):
-        cells = [kind_counts.get(kind, 0) for kind, _ in kinds]
+        cells = [kind_counts.get(kind, 0) for kind, _, _ in kinds]
         table.append({"town": towns.get(town_id), "town_id": town_id, "cells": cells, "total": sum(cells)})
     return table
 
@@ -128,7 +137,7 @@ def reconcile_report(request, pk: int):
             raise PermissionDenied("您的角色不能查看完整身份证号码和电话。")
         audit_record(kind=AuditEvent.Kind.REVEAL, user=request.user, obj=run, detail={"what": "全国系统比对结果"})
     lines = lines_visible_to(request.user, run)
-    kinds = list(LineKind.choices)
+    kinds = [(value, label, SHORT_LABELS[value]) for value, label in LineKind.choices]
     table = _town_table(lines, kinds)
     town_id = request.GET.get("town") or ""
     if town_id.isdigit():
@@ -163,7 +172,7 @@ def reconcile_report(request, pk: int):
 
 def _kind_counts(table, kinds):
     totals = [sum(row["cells"][i] for row in table) for i in range(len(kinds))]
-    return [(value, label, total) for (value, label), total in zip(kinds, totals, strict=True)]
+    return [(value, label, total) for (value, label, _), total in zip(kinds, totals, strict=True)]
 
 
 @require_POST
@@ -200,7 +209,12 @@ def reconcile_line(request, pk: int):
     child = line.child
     ours = our_values(child, child.links.select_related("adult")) if child else {}
     rows = [
-        (f.header, viewer.show(f.key, national.get(f.key, "")), viewer.show(f.key, ours.get(f.key, "")))
+        (
+            f.header,
+            viewer.show(f.key, national.get(f.key, "")),
+            viewer.show(f.key, ours.get(f.key, "")),
+            _differs(f.key, line, ours.get(f.key, ""), national.get(f.key, "")),
+        )
         for f in NATIONAL_FIELDS
         if f.key in national or f.key in ours
     ]
@@ -214,6 +228,12 @@ def reconcile_line(request, pk: int):
         and request.user.can(Capability.EDIT_CHILDREN),
     }
     return render(request, "registry/national/line.html", context)
+
+
+def _differs(key: str, line, ours: str, theirs: str) -> bool:
+    if key in ("town", "village"):
+        return line.child is not None and getattr(line, f"{key}_id") != getattr(line.child, f"{key}_id")
+    return key in COMPARED_KEYS and not same_value(key, ours, theirs)
 
 
 def _decide(request, pk: int, decide, done: str):
