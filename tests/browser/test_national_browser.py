@@ -2,7 +2,7 @@ import pytest
 
 from registry.national.models import NationalMatch
 from tests.browser.conftest import PHONE
-from tests.national.conftest import scenario  # noqa: F401  (the fixture)
+from tests.national.conftest import scenario as national_scenario  # noqa: F401  (registers the fixture)
 from tests.national.test_views import direct_run
 
 
