@@ -2,8 +2,13 @@ import pytest
 
 from registry.national.models import NationalMatch
 from tests.browser.conftest import PHONE
-from tests.national.conftest import scenario as national_scenario  # noqa: F401  (registers the fixture)
+from tests.national.conftest import build_scenario
 from tests.national.test_views import direct_run
+
+
+@pytest.fixture
+def scenario(transactional_db, town_staff):
+    return build_scenario(town_staff)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -98,6 +98,10 @@ class Scenario:
 @pytest.fixture
 def scenario(db, town_staff):
     """One child or row per kind; `rows` is the national export (in file order)."""
+    return build_scenario(town_staff)
+
+
+def build_scenario(town_staff) -> Scenario:
     s = Scenario()
     c = s.children
     c["same"] = make_child(YAGUANG, name="石红轩", birth=date(2015, 4, 2))
