@@ -277,6 +277,10 @@ REFERRAL_ASSISTANCE_WORKING_DAYS = _env_int("REFERRAL_ASSISTANCE_WORKING_DAYS", 
 # registry importing them. Each is "module.function(children, *, source, user)".
 ARCHIVE_CHANGE_HANDLERS: list[str] = []
 
+# Sections other apps add to a child's archive page (agreements, visits), in this order. Each is
+# "module.function(request, child)" returning {"template": "...", **context} or None.
+ARCHIVE_SECTIONS: list[str] = []
+
 # --- Roster import limits (ROSTER.md, safety) -----------------------------------------------------
 ROSTER_MAX_UPLOAD_BYTES = _env_int("ROSTER_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 ROSTER_MAX_ROWS = _env_int("ROSTER_MAX_ROWS", 200_000)

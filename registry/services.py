@@ -34,10 +34,10 @@ from .rules.places import resolve_place
 class ConcurrentEditError(ValidationError):
     """Somebody saved this record after the user opened it."""
 
-    def __init__(self, who: str = ""):
+    def __init__(self, who: str = "", *, what: str = "该档案"):
         by = f"（{who}）" if who else ""
         super().__init__(
-            f"保存失败：您打开此页面后，该档案已被其他人{by}修改。您填写的内容仍保留在下方，"
+            f"保存失败：您打开此页面后，{what}已被其他人{by}修改。您填写的内容仍保留在下方，"
             "请刷新查看最新内容后再提交。",
             code="concurrent_edit",
         )
@@ -55,10 +55,21 @@ class AdultInput:
     status: str = ""
     work_place: str = ""
     departed_on: date | None = None
+    # The version of the adult the form showed in this role (None: no check). A sibling's archive
+    # may have changed the same adult since; then the save is refused rather than overwriting it.
+    version: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return not (self.name or self.id_number or self.phone)
+
+    def identity_key(self) -> tuple[str, ...]:
+        """Who this input names: the ID number's hash, else name and phone (same person, same key)."""
+        number = normalize_id_number(self.id_number) if self.id_number else ""
+        if number:
+            return ("id", blind_index(number))
+        phone = normalize_phone(self.phone) if self.phone else ""
+        return ("name", self.name.strip(), blind_index(phone))
 
 
 CHILD_FIELDS = (
@@ -113,13 +124,28 @@ def ensure_unique_child(child: Child) -> None:
         )
 
 
-def flag_likely_duplicates(child: Child) -> None:
-    """Same name, birth date and village but another ID number: flagged to staff, never merged."""
-    others = Child.objects.filter(name=child.name, birth_date=child.birth_date, village_id=child.village_id)
-    others = others.exclude(pk=child.pk)
+DuplicateKey = tuple[str, date | None, int | None]
+
+
+def duplicate_key(child: Child) -> DuplicateKey:
+    return child.name, child.birth_date, child.village_id
+
+
+def flag_likely_duplicates(child: Child, *, previous: DuplicateKey | None = None) -> None:
+    """Same name, birth date and village but another ID number: flagged to staff, never merged.
+    When the child leaves a group (`previous`, its key before the edit), a child left alone there
+    is no longer a likely duplicate."""
+    name, birth_date, village_id = duplicate_key(child)
+    others = Child.objects.filter(name=name, birth_date=birth_date, village_id=village_id).exclude(pk=child.pk)
     child.likely_duplicate = others.exists()
     if child.likely_duplicate:
         others.filter(likely_duplicate=False).update(likely_duplicate=True)
+    if previous is not None and previous != duplicate_key(child):
+        name, birth_date, village_id = previous
+        left = Child.objects.filter(name=name, birth_date=birth_date, village_id=village_id).exclude(pk=child.pk)
+        alone = list(left.values_list("pk", flat=True)[:2])
+        if len(alone) == 1:
+            Child.objects.filter(pk=alone[0]).update(likely_duplicate=False)
 
 
 # --- adults ----------------------------------------------------------------------------------------
@@ -173,17 +199,29 @@ def adult_changed(adult: Adult, before: dict[str, Any]) -> bool:
 ADULT_TRACKED = ("name", "id_number", "phone", "health", "status", "work_place", "departed_on")
 
 
+def last_editor(record: Child | Adult) -> str:
+    """Who saved this child or adult last (for the "changed meanwhile" message)."""
+    latest = type(record).history.filter(id=record.pk).select_related("history_user").first()
+    editor = latest.history_user if latest is not None else None
+    return (editor.get_full_name() or editor.username) if editor is not None else ""
+
+
 def save_adult(data: AdultInput, *, current: Adult | None, family_ids: set[int], reason: str) -> tuple[Adult, bool]:
     adult = find_adult(data, current=current, family_ids=family_ids) or Adult()
     before = {name: getattr(adult, name) for name in ADULT_TRACKED} if adult.pk else {}
     set_adult_facts(adult, data)
     changed = adult.pk is None or adult_changed(adult, before)
+    stale = data.version is not None and current is not None and adult.pk == current.pk
+    if changed and stale and adult.version != data.version:
+        # Changed since the form was opened (through a sibling's archive): no silent overwrite.
+        raise ConcurrentEditError(last_editor(adult), what=f"{adult.name}的信息（在其他儿童的档案中）")
     if changed:
         if adult.pk:
-            adult.version = F("version") + 1
+            # Bumped in SQL first: the history record then copies a plain number, not an F().
+            Adult.objects.filter(pk=adult.pk).update(version=F("version") + 1)
+            adult.refresh_from_db(fields=["version"])
         adult._change_reason = reason
         adult.save()
-        adult.refresh_from_db(fields=["version"])
     return adult, changed
 
 
@@ -191,10 +229,13 @@ def link_adults(child: Child, adults: dict[str, AdultInput | None], *, reason: s
     """Create, update or remove the child's father, mother, guardian and carer.
 
     Returns whether anything changed, and the ids of adults whose own facts changed (their other
-    children must be reassessed too)."""
+    children must be reassessed too). One person named in two roles (the carer is the guardian, the
+    guardian is the father) is one adult linked twice; their facts come from the first role, in the
+    order father, mother, guardian, carer."""
     existing = {link.role: link for link in child.links.select_related("adult")}
     family_ids = {link.adult_id for link in existing.values()}
     changed, touched = False, set()
+    saved: dict[tuple[str, ...], Adult] = {}
     for role in AdultRole.values:
         if role not in adults:
             continue
@@ -205,9 +246,13 @@ def link_adults(child: Child, adults: dict[str, AdultInput | None], *, reason: s
                 link.delete()
                 changed = True
             continue
-        adult, adult_was_changed = save_adult(
-            data, current=link.adult if link else None, family_ids=family_ids, reason=reason
-        )
+        adult = saved.get(data.identity_key())
+        adult_was_changed = False
+        if adult is None:
+            adult, adult_was_changed = save_adult(
+                data, current=link.adult if link else None, family_ids=family_ids, reason=reason
+            )
+            saved[data.identity_key()] = adult
         if adult_was_changed:
             touched.add(adult.pk)
             changed = True
@@ -257,12 +302,6 @@ def reassess_children_of(adult_ids: set[int], *, exclude: int | None, reason: st
     return siblings
 
 
-def last_editor(child: Child) -> str:
-    latest = Child.history.filter(id=child.pk).select_related("history_user").first()
-    editor = latest.history_user if latest is not None else None
-    return (editor.get_full_name() or editor.username) if editor is not None else ""
-
-
 def _bump_version(child: Child, expected_version: int | None) -> None:
     if child.pk is None:
         return
@@ -279,6 +318,9 @@ def _check_village(village: Region) -> None:
         raise ValidationError({"village": "请选择一个有效的村（社区）。"}, code="unknown_region")
 
 
+EXITED_READ_ONLY = "该儿童已退出在册名单，档案只读，不能再修改。"
+
+
 @transaction.atomic
 def child_save(
     *,
@@ -290,8 +332,12 @@ def child_save(
     reason: str = "在线录入",
 ) -> Child:
     """Create or update one child with its adults (the survey form). `data` holds CHILD_FIELDS plus
-    `id_number`; `adults` maps roles to what the form says (None removes the role)."""
+    `id_number`; `adults` maps roles to what the form says (None removes the role).
+    An exited child's archive is read-only (DOMAIN.md): saving it is refused."""
     child = child or Child(created_by=user)
+    if child.pk is not None and child.is_exited:
+        raise ValidationError(EXITED_READ_ONLY, code="exited")
+    previous_key = duplicate_key(child) if child.pk is not None else None
     _bump_version(child, expected_version)
     for name in CHILD_FIELDS:
         if name in data:
@@ -301,7 +347,7 @@ def child_save(
     _check_village(child.village)
     child.town_id = child.village.parent_id
     ensure_unique_child(child)
-    flag_likely_duplicates(child)
+    flag_likely_duplicates(child, previous=previous_key)
     child._change_reason = reason
     child.save()
     _, touched = link_adults(child, adults, reason=reason)
@@ -323,6 +369,8 @@ def child_exit(
         raise ValidationError({"reason": "请选择退出原因。"})
     if child.is_exited:
         raise ValidationError("该儿童已退出，无需重复操作。")
+    if on > today():
+        raise ValidationError({"on": "退出日期不能晚于今天。"})
     _bump_version(child, expected_version)
     child.exit_reason, child.exit_date, child.exit_note = reason, on, note
     child.roster_status = RosterStatus.EXITED
@@ -337,7 +385,9 @@ def child_exit(
 def child_field_check(
     *, user, child: Child, outcome: str, verdict: str = "", note: str, expected_version: int | None = None
 ) -> Child:
-    """Confirm or reject a suspected (待核实) child after a field check, with a note."""
+    """Confirm or reject a suspected (待核实) child after a field check, with a note (通知 二.1)."""
+    if child.roster_status != RosterStatus.SUSPECTED:
+        raise ValidationError("只有待核实的儿童需要实地核实。", code="not_suspected")
     if outcome not in (FieldCheck.CONFIRMED, FieldCheck.REJECTED):
         raise ValidationError({"outcome": "请选择核实结论。"})
     if outcome == FieldCheck.CONFIRMED and verdict not in LEFT_BEHIND_VERDICTS:

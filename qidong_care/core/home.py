@@ -1,6 +1,8 @@
 """What each role sees first: counts in their scope, each linking to the list behind it."""
 
-from django.urls import NoReverseMatch, reverse
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from qidong_care.accounts.roles import Capability
 from registry.models import Child
@@ -8,11 +10,8 @@ from registry.selectors import status_counts
 
 
 def _child_list(**params) -> str:
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    try:
-        return f"{reverse('registry:child_list')}?{query}"
-    except NoReverseMatch:  # the list page comes with the registry's pages
-        return ""
+    """The child list filtered as the card says (the filters live in its query string)."""
+    return f"{reverse('registry:child_list')}?{urlencode(params)}"
 
 
 def scope_counts(user) -> list[dict]:

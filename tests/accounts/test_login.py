@@ -59,7 +59,7 @@ def test_a_server_error_gives_a_chinese_500_page_without_a_traceback(client, tow
 @pytest.mark.parametrize(
     ("fixture", "shown", "hidden"),
     [
-        ("town_staff", ["首页"], ["审计日志", "系统管理"]),
+        ("town_staff", ["首页", "儿童档案"], ["审计日志", "系统管理"]),
         ("auditor", ["首页"], ["儿童档案", "系统管理"]),
         ("admin_user", ["系统管理"], ["儿童档案", "审计日志"]),
     ],
