@@ -157,15 +157,12 @@ def test_health_differences_show_only_to_those_who_may_see_restricted_data(scena
     assert "身体情况</th><td>健康</td><td>患病</td>" in compact(login(town_staff).get(url))
 
 
-def test_each_line_links_to_the_childs_archive_once_archive_pages_exist(scenario, login, town_staff, huilong_run):
-    from registry.national.display import child_url
-
+def test_each_line_links_to_the_childs_archive(scenario, login, town_staff, huilong_run):
     page = login(town_staff).get(reverse("registry:reconcile_report", args=[huilong_run.pk]), {"kind": "field_diff"})
-    link = child_url(scenario.children["diff"].pk)
-    if link is None:  # the archive pages are not installed on this branch yet
-        assert "查看档案" not in page.content.decode()
-    else:
-        assert f'href="{link}"' in page.content.decode()
+    link = reverse("registry:child_detail", args=[scenario.children["diff"].pk])
+    assert f'href="{link}"' in page.content.decode()
+    archive = login(town_staff).get(link)
+    assert archive.status_code == 200
 
 
 def test_the_report_query_count_does_not_grow_with_its_lines(db, login, town_staff, huilong):
