@@ -199,7 +199,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "qidong_care.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "qidong_care.accounts.validators.CharacterClassValidator"},
@@ -223,6 +223,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+# 30 minutes from the 5th failure: retries during the lock do not prolong it (no endless lock by
+# a third party hammering somebody's username).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "qidong_care.audit.request_context.client_ip"  # the same address as the audit trail
 
 # --- Production transport security (HTTPS terminates at the front proxy) ------------------------
 SECURE_HTTPS = _env_bool("SECURE_HTTPS", not EMBEDDED_DEFAULTS_ALLOWED)
@@ -230,6 +234,8 @@ SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+# How many proxies of our own stand in front (their X-Forwarded-For entries are trusted, no others).
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1 if SECURE_HTTPS else 0)
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS

@@ -11,4 +11,5 @@ urlpatterns = [
     path("children/", include("registry.urls")),
     path("notifications/", include("qidong_care.notifications.urls")),
     path("jobs/", include("qidong_care.core.urls")),
+    path("audit/", include("qidong_care.audit.urls")),
 ]

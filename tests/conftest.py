@@ -30,6 +30,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_regions", verbosity=0)
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _regions_loaded(request):
+    """Regions are loaded once per session, but a transactional test (browser, worker) empties every
+    table when it ends: put them back for whichever database test comes next."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if not marker and not names & DB_FIXTURES:
+        return
+    transactional = "transactional_db" in names or "live_server" in names
+    transactional = transactional or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not Region.objects.exists():
+        call_command("load_regions", verbosity=0)
+
+
 def make_user(username: str, role: str, codes: tuple[str, ...], **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
     user.must_change_password = False

@@ -13,8 +13,8 @@ _sequence = itertools.count(100)
 
 def make_id(birth: date, *, male: bool = True, area: str = "320681", seq: int | None = None) -> str:
     """A valid 18-digit ID number (GB 11643) for the given birth date and gender."""
-    seq = next(_sequence) % 1000 if seq is None else seq
-    order = f"{seq:03d}"[:2] + str((int(f"{seq:03d}"[2]) // 2) * 2 + (1 if male else 0))
+    seq = next(_sequence) % 500 if seq is None else seq % 500
+    order = f"{seq * 2 + (1 if male else 0):03d}"  # the 17th digit is odd for a male (GB 11643)
     first17 = f"{area}{birth:%Y%m%d}{order}"
     return first17 + check_digit(first17)
 

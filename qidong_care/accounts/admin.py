@@ -1,26 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 from qidong_care.core.admin_access import CapabilityAdmin
 
+from .forms import StaffChangeForm, StaffCreationForm
 from .models import User
 
-
-class StaffCreationForm(UserCreationForm):
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "role")
+# Changes to these fields are permission changes (等保 2.0 安全审计: 权限变更).
+WATCHED_FIELDS = {"role", "is_active", "must_change_password"}
 
 
 @admin.register(User)
 class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
     """Administrators create users with an initial password (changed at first login), give each one
-    role and its regions, and disable rather than delete. Role and region changes are audited."""
+    role and its regions, and disable rather than delete. Role and region changes are audited.
 
+    The form offers no superuser, staff, group or per-user permission field: a role carries the
+    capabilities (roles.py). Password resets belong to the security administrator
+    (accounts:lockouts), so the administrator cannot take over the auditor's or anyone's account."""
+
+    form = StaffChangeForm
+    add_form_template = "admin/accounts/user/add_form.html"
     add_form = StaffCreationForm
     list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "regions__level")
@@ -32,20 +36,43 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
         (_("角色与区域"), {"fields": ("role", "regions", "is_active", "must_change_password")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "last_name", "first_name", "role", "regions", "password1", "password2"),
+            },
+        ),
+    )
     readonly_fields = ("last_login", "date_joined")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # Nobody changes their own role or disables themselves (separation of duties).
+            fields += ("role", "is_active", "must_change_password")
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied("重置密码由安全管理员在“账号安全”页面办理。")
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.must_change_password = True
             obj.is_staff = False
+            obj.is_superuser = False
         super().save_model(request, obj, form, change)
-        watched = {"role", "is_active"} & set(form.changed_data)
+        watched = WATCHED_FIELDS & set(form.changed_data)
         if watched or not change:
             audit_record(
                 kind=AuditEvent.Kind.PERMISSION,
                 obj=obj,
-                detail={"changed": sorted(watched) or ["created"], "role": obj.role, "active": obj.is_active},
+                detail={
+                    "changed": sorted(watched) if change else ["created"],
+                    "role": obj.role,
+                    "active": obj.is_active,
+                },
             )
 
     def save_related(self, request, form, formsets, change):

@@ -1,9 +1,9 @@
 """Session limits and the forced change of an initial password."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,8 +25,9 @@ class SessionLimitsMiddleware:
                 request.session[SESSION_STARTED_KEY] = time.time()
             elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                messages.info(request, "登录已超过 12 小时，请重新登录。")
-                return redirect(f"{reverse('login')}?next={request.path}")
+                # The login page says why (messages are not installed yet at this point of the chain).
+                query = urlencode({"next": request.get_full_path(), "ended": "absolute"})
+                return redirect(f"{reverse('login')}?{query}")
         return self.get_response(request)
 
 

@@ -19,6 +19,13 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    def get_full_name(self) -> str:
+        """Chinese order: surname first, no space (张汇龙)."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.get_full_name() or self.username
+
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full}（{self.username}）" if full else self.username

@@ -3,36 +3,27 @@
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.contrib.sessions.models import Session
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from qidong_care.audit.request_context import client_ip
-
 from .middleware import SESSION_STARTED_KEY
-from .models import LoginSession, User
+from .models import User
+from .sessions import end_sessions_of, session_forget, session_remember
+
+__all__ = ["end_sessions_of"]
 
 
 @receiver(user_logged_in)
 def remember_session(sender, request, user, **kwargs):
     request.session[SESSION_STARTED_KEY] = time.time()
     request.session.save()
-    LoginSession.objects.update_or_create(
-        session_key=request.session.session_key, defaults={"user": user, "ip_address": client_ip(request)}
-    )
+    session_remember(request, user)
 
 
 @receiver(user_logged_out)
 def forget_session(sender, request, user, **kwargs):
-    if request is not None and request.session.session_key:
-        LoginSession.objects.filter(session_key=request.session.session_key).delete()
-
-
-def end_sessions_of(user: User) -> int:
-    keys = list(LoginSession.objects.filter(user=user).values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
-    LoginSession.objects.filter(user=user).delete()
-    return len(keys)
+    if request is not None:
+        session_forget(request.session.session_key)
 
 
 @receiver(post_save, sender=User)

@@ -1,6 +1,11 @@
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# 等保 2.0 安全审计: 审计记录留存不少于六个月. The PostgreSQL trigger (migration 0002) uses the same figure.
+RETENTION_DAYS = 183
 
 
 class AuditEvent(models.Model):
@@ -23,6 +28,11 @@ class AuditEvent(models.Model):
         PRINT = "print", _("打印")
         PERMISSION = "permission", _("权限或角色变更")
         DENIED = "denied", _("越权访问")
+        UNLOCK = "unlock", _("解除锁定")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        BACKUP = "backup", _("备份")
+        RESTORE = "restore", _("恢复")
+        PURGE = "purge", _("清理过期审计记录")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -52,3 +62,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_kind_display()} {self.object_label}"
+
+    @property
+    def detail_text(self) -> str:
+        return json.dumps(self.detail, ensure_ascii=False) if self.detail else ""

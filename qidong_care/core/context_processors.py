@@ -18,6 +18,7 @@ NAVIGATION = [
     ("花名册导入", "registry:import_start", C.IMPORT_ROSTER),
     ("全国系统比对", "registry:reconcile_list", C.IMPORT_ROSTER),
     ("审计日志", "audit:event_list", C.VIEW_AUDIT),
+    ("账号安全", "accounts:lockouts", C.MANAGE_SECURITY),
     ("后台任务", "core:job_list", C.VIEW_JOBS),
     ("系统管理", "admin:index", C.MANAGE_USERS),
 ]

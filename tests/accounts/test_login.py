@@ -60,8 +60,9 @@ def test_a_server_error_gives_a_chinese_500_page_without_a_traceback(client, tow
     ("fixture", "shown", "hidden"),
     [
         ("town_staff", ["首页", "儿童档案"], ["审计日志", "系统管理"]),
-        ("auditor", ["首页"], ["儿童档案", "系统管理"]),
-        ("admin_user", ["系统管理"], ["儿童档案", "审计日志"]),
+        ("auditor", ["首页", "审计日志"], ["儿童档案", "系统管理", "账号安全"]),
+        ("admin_user", ["系统管理"], ["儿童档案", "审计日志", "账号安全"]),
+        ("security_admin", ["账号安全"], ["儿童档案", "审计日志", "系统管理", "后台任务"]),
     ],
 )
 def test_the_navigation_bar_follows_the_role(request, client, fixture, shown, hidden):
@@ -73,3 +74,13 @@ def test_the_navigation_bar_follows_the_role(request, client, fixture, shown, hi
         assert label in nav, label
     for label in hidden:
         assert label not in nav, label
+
+
+def test_names_are_shown_surname_first(login, director):
+    assert director.get_full_name() == "王主任" and str(director) == "王主任（director_huilong）"
+    assert "王主任 · 村（居）儿童主任" in login(director).get("/").content.decode()
+
+
+def test_the_admin_add_page_speaks_chinese(login, admin_user):
+    text = login(admin_user).get("/admin/accounts/user/add/").content.decode()
+    assert "用户首次登录后必须修改初始密码" in text and "After you" not in text

@@ -3,17 +3,10 @@
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.conftest import PHONE
 from tests.conftest import DIRECTOR_VILLAGES
 from tests.factories import make_child, make_id
-
-
-@pytest.fixture
-def regions(transactional_db):
-    """A transactional test empties every table when it ends: load the county's regions again."""
-    call_command("load_regions", verbosity=0)
 
 
 def fill_parent(page, role: str, name: str, place: str, departed: str) -> None:
@@ -24,7 +17,7 @@ def fill_parent(page, role: str, name: str, place: str, departed: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_director_enters_a_child_with_both_parents_away_on_a_phone(regions, browser_login, director, region):
+def test_a_director_enters_a_child_with_both_parents_away_on_a_phone(browser_login, director, region):
     page = browser_login(director, viewport=PHONE)
     page.goto(page.url.split("/accounts/")[0].rstrip("/") + "/children/")
     page.click("text=新增儿童")
@@ -56,7 +49,7 @@ def test_a_director_enters_a_child_with_both_parents_away_on_a_phone(regions, br
 
 
 @pytest.mark.django_db(transaction=True)
-def test_typing_an_adults_id_number_fills_in_the_adult_on_file(regions, browser_login, director):
+def test_typing_an_adults_id_number_fills_in_the_adult_on_file(browser_login, director):
     first = make_child(DIRECTOR_VILLAGES[0], user=director, id_number=make_id(date(2013, 3, 3), seq=320))
     grandma = first.links.get(role="guardian").adult
     page = browser_login(director, viewport=PHONE)
