@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from registry.national.models import NationalMatch
 from tests.browser.conftest import PHONE
@@ -8,13 +7,7 @@ from tests.national.test_views import direct_run
 
 
 @pytest.fixture
-def regions(transactional_db):
-    """A transactional test empties every table when it ends: load the county's regions again."""
-    call_command("load_regions", verbosity=0)
-
-
-@pytest.fixture
-def scenario(regions, town_staff):
+def scenario(transactional_db, town_staff):
     return build_scenario(town_staff)
 
 
