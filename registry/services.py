@@ -19,6 +19,7 @@ from qidong_care.core.crypto import blind_index
 
 from .assessment import apply_assessment, child_facts, links_of, today
 from .choices import LEFT_BEHIND_VERDICTS, AdultRole, ExitReason, FieldCheck, RosterStatus
+from .history_user import attributed
 from .models import Adult, ArchiveUpdate, Child, ChildAdult, Region, RegionLevel
 from .rules.idnumber import (
     IdNumberError,
@@ -321,6 +322,7 @@ def _check_village(village: Region) -> None:
 EXITED_READ_ONLY = "该儿童已退出在册名单，档案只读，不能再修改。"
 
 
+@attributed
 @transaction.atomic
 def child_save(
     *,
@@ -360,6 +362,7 @@ def child_save(
     return child
 
 
+@attributed
 @transaction.atomic
 def child_exit(
     *, user, child: Child, reason: str, on: date, note: str = "", expected_version: int | None = None
@@ -381,6 +384,7 @@ def child_exit(
     return child
 
 
+@attributed
 @transaction.atomic
 def child_field_check(
     *, user, child: Child, outcome: str, verdict: str = "", note: str, expected_version: int | None = None

@@ -94,7 +94,7 @@ def test_an_update_names_the_changed_fields_without_their_values(town_staff):
 def test_two_services_on_the_same_instance_record_two_events(town_staff):
     child = make_child(DIRECTOR_VILLAGES[0], user=town_staff)
     child_save(user=town_staff, child=child, data={"grade": "6年级"}, adults={}, reason="在线录入")
-    child_exit(user=town_staff, child=child, reason=ExitReason.MOVED_AWAY, on=date(2026, 12, 1))
+    child_exit(user=town_staff, child=child, reason=ExitReason.MOVED_AWAY, on=date(2026, 11, 20))
     updates = AuditEvent.objects.filter(kind=K.UPDATE, object_type="registry.child")
     assert [e.detail["reason"] for e in updates.order_by("id")] == ["在线录入", "退出：迁出"]
 
