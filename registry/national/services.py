@@ -12,6 +12,7 @@ from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
 from ..choices import RosterStatus
+from ..history_user import attributed
 from ..models import Child, Region, RegionLevel
 from .models import LineKind, NationalMatch, ReconciliationLine, ReconciliationRun, Resolution
 from .reconcile import children_with_links, pair_diffs, pair_kind, reconcile, set_diffs
@@ -42,10 +43,10 @@ def child_national_no_store(*, user, child_id: int, number: str) -> None:
     child.national_child_no = number
     child.version += 1
     child._change_reason = "全国系统比对：记录全国系统儿童编号"
-    child._history_user = user
     child.save(update_fields=["national_child_no", "version", "updated_at"])
 
 
+@attributed
 @transaction.atomic
 def reconciliation_run(
     *, user, town: Region | None, rows: list[NationalRow], file_name: str = "", mapping_name: str = ""
@@ -123,6 +124,7 @@ def _follow_up(line: ReconciliationLine, kind: str, **fields) -> ReconciliationL
     return follow
 
 
+@attributed
 @transaction.atomic
 def likely_match_confirm(*, user, line: ReconciliationLine) -> ReconciliationLine:
     """The national row is this child: remember it, store its 儿童编号, and list what still differs."""
@@ -146,6 +148,7 @@ def likely_match_confirm(*, user, line: ReconciliationLine) -> ReconciliationLin
     return line
 
 
+@attributed
 @transaction.atomic
 def likely_match_reject(*, user, line: ReconciliationLine) -> ReconciliationLine:
     """Not the same child: remembered; the row is then missing here, and an active child missing there."""

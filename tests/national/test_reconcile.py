@@ -58,11 +58,12 @@ def test_differences_are_field_by_field_on_normalised_values(scenario, county_ru
     assert by_no.diff_fields == ["id_number"]
 
 
-def test_a_national_child_number_is_stored_on_the_matched_child(scenario, county_run):
+def test_a_national_child_number_is_stored_on_the_matched_child(scenario, county_run, admin_user):
     same = Child.objects.get(pk=scenario.children["same"].pk)
     assert same.national_child_no == "QG32068100001"
     assert same.version == scenario.children["same"].version + 1
-    assert same.history.first().history_change_reason == "全国系统比对：记录全国系统儿童编号"
+    latest = same.history.first()
+    assert latest.history_change_reason == "全国系统比对：记录全国系统儿童编号" and latest.history_user == admin_user
 
 
 def test_the_run_keeps_counts_per_town(scenario, county_run, huilong, nanyang):
