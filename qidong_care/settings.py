@@ -281,7 +281,10 @@ REFERRAL_ASSISTANCE_WORKING_DAYS = _env_int("REFERRAL_ASSISTANCE_WORKING_DAYS", 
 # Called after any write to children's archives (form, visit, import), in this order, with the
 # changed children: downstream apps react (agreements to re-sign, referrals to open) without the
 # registry importing them. Each is "module.function(children, *, source, user)".
-ARCHIVE_CHANGE_HANDLERS: list[str] = []
+ARCHIVE_CHANGE_HANDLERS: list[str] = [
+    "agreements.services.agreements_on_archive_change",  # 通知 二.2: carer changed → 需重签; exit → 已终止
+    "visits.escalation.referrals_on_archive_change",  # 通知 二.4: findings in an archive open referrals
+]
 
 # Sections other apps add to a child's archive page (agreements, visits), in this order. Each is
 # "module.function(request, child)" returning {"template": "...", **context} or None.

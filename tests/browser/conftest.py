@@ -55,3 +55,12 @@ def browser_login(live_server, page):
         return page
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def regions_for_browser_tests(transactional_db):
+    """Browser tests are transactional: Django empties every table after each one, the regions that
+    tests/conftest.py loads once per session included. Load them again before each browser test."""
+    from django.core.management import call_command
+
+    call_command("load_regions", verbosity=0)
