@@ -1,14 +1,17 @@
-"""Visits, referrals and activities are children's personal data: the administrator (who does not
-read archives) sees them in the admin read-only, by id and region only, for support — no names."""
+"""Visits, referrals and activities are children's personal data: the system administrator (who does
+not read archives, roles.py) cannot open them here; a superuser repairing data sees them read-only."""
 
 from django.contrib import admin
 
+from qidong_care.accounts.roles import Capability
 from qidong_care.core.admin_access import CapabilityAdmin
 
 from .models import Activity, Referral, Visit
 
 
 class ReadOnlyAdmin(CapabilityAdmin):
+    capability = Capability.MANAGE_REFERRALS
+
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -42,6 +42,7 @@ def county(db, clock, figures, huilong, nanyang):
     clock.set(date(2026, 11, 25))
     kids["h5"] = active_child(HUILONG_VILLAGE, name="甲五")  # new this week
     child_save(user=None, child=kids["h1"], data={"notes": "本周更新"}, adults={})
+    clock.set(date(2026, 11, 26))
     child_exit(user=None, child=kids["h2"], reason=ExitReason.MOVED_AWAY, on=date(2026, 11, 26))
     child_field_check(
         user=None, child=kids["hc"], outcome=FieldCheck.CONFIRMED, verdict=Verdict.BOTH_AWAY, note="父亲已外出半年"
