@@ -15,6 +15,8 @@ from .rows import NationalRow, national_row
 
 BUILTIN_NAME = "内置：2016年农村留守儿童基本情况登记表"
 HEADER_SCAN_ROWS = 10  # title rows above the header are common in exports
+# The session keeps the header row of the last upload no mapping fitted, for the mapping editor.
+HEADERS_SESSION_KEY = "national_headers"
 
 
 @dataclass

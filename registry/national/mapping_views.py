@@ -7,11 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from .form import NATIONAL_FIELDS
 from .forms import MappingForm
-from .mapping import BUILTIN_NAME, mapping_save, suggest_columns
+from .mapping import BUILTIN_NAME, HEADERS_SESSION_KEY, mapping_save, suggest_columns
 from .models import ColumnMapping
 from .selectors import can_run
-
-HEADERS_SESSION_KEY = "national_headers"
 
 
 def _check(user) -> None:

@@ -22,7 +22,7 @@ from .display import Viewer, child_url, line_row
 from .export import upload_export
 from .form import NATIONAL_FIELDS
 from .forms import AUTO, BUILTIN, ExportForm, RunForm
-from .mapping import candidates, choose_mapping, likely_headers, mapped_rows, mapping_used
+from .mapping import HEADERS_SESSION_KEY, candidates, choose_mapping, likely_headers, mapped_rows, mapping_used
 from .models import ColumnMapping, LineKind, Resolution
 from .selectors import (
     can_read,
@@ -46,7 +46,6 @@ SHORT_LABELS = {
     LineKind.NATIONAL_EXITED: "全国已退出",
     LineKind.LIKELY: "疑似同一",
 }
-HEADERS_SESSION_KEY = "national_headers"
 NO_MAPPING_MESSAGE = (
     "没有找到与该文件表头相符的列对应关系：请设置一次（保存后，以后上传同样表头的文件会自动使用），再重新上传。"
 )
