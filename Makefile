@@ -19,7 +19,8 @@ $(VENV)/.installed: requirements.txt
 run: venv
 	PORT=$(PORT) DEBUG=$${DEBUG:-true} bash scripts/run.sh
 
-# The whole suite (SQLite unless DATABASE_URL is set; worker tests need REDIS_URL).
+# The whole suite (SQLite unless DATABASE_URL is set; worker tests need REDIS_URL), on two processes.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 

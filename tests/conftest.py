@@ -131,3 +131,11 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") == "true" and report.skipped and item.get_closest_marker("browser"):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped under CI=true: {report.longrepr}"
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist, tests that start a real Celery worker share one process (--dist loadgroup):
+    two workers on one Redis queue would take each other's tasks, run against the wrong database."""
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
