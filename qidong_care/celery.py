@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qidong_care.settings")
 app = Celery("qidong_care")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["registry.roster"])  # roster import jobs: registry/roster/tasks.py
 
 
 @app.on_after_configure.connect

@@ -1,16 +1,64 @@
 from django.contrib import admin
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from qidong_care.audit.models import AuditEvent
+from qidong_care.audit.services import audit_record
 from qidong_care.core.admin_access import CapabilityAdmin
 
 from .models import Region
 
 
+class RegionResource(resources.ModelResource):
+    """Regions by their statistical code; the parent by its code. Rows are added or updated, never
+    deleted (retire a region by setting active off)."""
+
+    parent = fields.Field(attribute="parent", column_name="parent", widget=ForeignKeyWidget(Region, field="code"))
+
+    class Meta:
+        model = Region
+        fields = ("code", "name", "level", "parent", "active")
+        export_order = fields
+        import_id_fields = ("code",)
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._change_reason = "管理后台导入区划"
+
+
+class ImportExportAccess:
+    """django-import-export's buttons follow the same capability as the admin page itself, and every
+    export of the list is audited."""
+
+    def has_import_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self._allowed(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit_record(
+            kind=AuditEvent.Kind.EXPORT,
+            request=request,
+            object_type=self.model._meta.label_lower,
+            object_label=f"管理后台导出：{self.model._meta.verbose_name}",
+            detail={"rows": queryset.count(), "format": file_format.get_title()},
+        )
+        return data
+
+
 @admin.register(Region)
-class RegionAdmin(CapabilityAdmin, SimpleHistoryAdmin):
+class RegionAdmin(ImportExportAccess, ImportExportModelAdmin, CapabilityAdmin, SimpleHistoryAdmin):
     """Add, rename and retire regions (统计用区划代码 can differ from the county's own list).
     Retiring sets `active` off; a region is never deleted, and its history stays."""
 
+    resource_classes = [RegionResource]
     list_display = ("code", "name", "level", "parent", "active")
     list_filter = ("level", "active")
     search_fields = ("code", "name")

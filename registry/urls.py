@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/field-check/", views.child_field_check, name="child_field_check"),
     path("<int:pk>/exit/", views.child_exit, name="child_exit"),
     path("<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
+    path("import/", include("registry.roster.urls")),
     path("national/", include("registry.national.urls")),
 ]

@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.widgets import ManyToManyWidget
 
 from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 from qidong_care.core.admin_access import CapabilityAdmin
+from registry.admin import ImportExportAccess
+from registry.models import Region
 
 from .forms import StaffChangeForm, StaffCreationForm
 from .models import User
@@ -14,8 +19,49 @@ from .models import User
 WATCHED_FIELDS = {"role", "is_active", "must_change_password"}
 
 
+class UserResource(resources.ModelResource):
+    """Staff accounts by username, with their role and regions (by code). No passwords: an imported
+    new user gets none and must be given an initial password, changed at first login."""
+
+    regions = fields.Field(
+        attribute="regions", column_name="regions", widget=ManyToManyWidget(Region, field="code", separator=",")
+    )
+
+    class Meta:
+        model = User
+        fields = ("username", "last_name", "first_name", "email", "phone", "role", "is_active", "regions")
+        export_order = fields
+        import_id_fields = ("username",)
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        clean_model_instances = True
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            instance.set_unusable_password()
+            instance.must_change_password = True
+            instance.is_staff = False
+
+    def after_import_row(self, row, row_result, **kwargs):
+        """Role, activity and region changes are audited, as when made one by one (等保 2.0)."""
+        if kwargs.get("dry_run") or row_result.import_type not in ("new", "update"):
+            return
+        user = User.objects.get(username=row["username"])
+        audit_record(
+            kind=AuditEvent.Kind.PERMISSION,
+            obj=user,
+            detail={
+                "changed": ["imported"],
+                "role": user.role,
+                "active": user.is_active,
+                "regions": sorted(user.regions.values_list("code", flat=True)),
+            },
+        )
+
+
 @admin.register(User)
-class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
+class UserAdmin(ImportExportAccess, ImportExportModelAdmin, CapabilityAdmin, DjangoUserAdmin):
     """Administrators create users with an initial password (changed at first login), give each one
     role and its regions, and disable rather than delete. Role and region changes are audited.
 
@@ -26,6 +72,7 @@ class UserAdmin(CapabilityAdmin, DjangoUserAdmin):
     form = StaffChangeForm
     add_form_template = "admin/accounts/user/add_form.html"
     add_form = StaffCreationForm
+    resource_classes = [UserResource]
     list_display = ("username", "last_name", "first_name", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "regions__level")
     search_fields = ("username", "first_name", "last_name")

@@ -1,7 +1,11 @@
 """Demo users (one per role) and demo children, so that every page has something to show.
 
-Refuses to run unless DEBUG is on: demo accounts must never exist in production.
+Refuses to run unless DEBUG is on: demo accounts must never exist in production. The children come
+from the sample roster, imported through the roster import service (idempotent: a second run
+changes nothing).
 """
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from qidong_care.accounts.models import User
 from qidong_care.accounts.roles import Role
 from registry.models import Region
+from registry.roster.service import roster_import
+
+SAMPLE_ROSTER = Path(__file__).resolve().parents[4] / "registry" / "roster" / "samples" / "roster-sample.xlsx"
 
 COUNTY = "320681"
 HUILONG, NANYANG = "320681100", "320681106"
@@ -53,3 +60,8 @@ class Command(BaseCommand):
         created = seed_users(settings.DEMO_PASSWORD)
         self.stdout.write(f"演示账号：{', '.join(u for u, *_ in DEMO_USERS)}（新建 {len(created)} 个）")
         self.stdout.write(f"演示密码：{settings.DEMO_PASSWORD}（可用环境变量 DEMO_PASSWORD 修改）")
+        result = roster_import(path=SAMPLE_ROSTER, user=User.objects.get(username="admin"), dry_run=False)
+        self.stdout.write(
+            f"演示儿童（{SAMPLE_ROSTER.name}）：新增 {result.created}，更新 {result.updated}，"
+            f"未变 {result.unchanged}，未导入 {result.rejected}（如已满16周岁）"
+        )

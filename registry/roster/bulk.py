@@ -1,0 +1,83 @@
+"""Bulk writes with history, for the import (DESIGN.md: write in bulk, never `bulk_update`).
+
+Updates are `INSERT … ON CONFLICT (id) DO UPDATE` (Django's bulk_create with update_conflicts),
+which PostgreSQL and SQLite both run as one statement per batch; Django's bulk_update would build a
+CASE WHEN per field and row. History rows go through simple-history's bulk_history_create, with the
+import's user and change reason, so the archive's history says the import did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import connection, models
+
+BATCH = 1000
+
+
+def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    """Insert new rows; their primary keys are set on the objects (PostgreSQL, SQLite ≥ 3.35)."""
+    model.objects.bulk_create(objs, batch_size=BATCH)
+
+
+def upsert(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Overwrite `fields` of existing rows (each object carries its primary key)."""
+    if objs:
+        model.objects.bulk_create(
+            objs, batch_size=BATCH, update_conflicts=True, unique_fields=["id"], update_fields=list(fields)
+        )
+
+
+def history(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    *,
+    kind: str,
+    user,
+    reason: str,
+    when: datetime,
+) -> None:
+    """History rows ("+" created, "~" changed, "-" deleted) for `objs`, as simple-history writes them."""
+    if not objs:
+        return
+    if kind in ("+", "~"):
+        model.history.bulk_history_create(
+            objs,
+            batch_size=BATCH,
+            update=kind == "~",
+            default_user=user,
+            default_change_reason=reason,
+            default_date=when,
+        )
+        return
+    historical = model.history.model
+    rows = [
+        historical(
+            history_date=when,
+            history_user=user,
+            history_change_reason=reason,
+            history_type=kind,
+            **{field.attname: getattr(obj, field.attname) for field in historical.tracked_fields},
+        )
+        for obj in objs
+    ]
+    historical.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def delete_rows(model: type[models.Model], pks: Sequence[int]) -> None:
+    """Delete rows by primary key without per-row signals: their "-" history is written in bulk by
+    `history(kind="-")` first, with the import's user and reason (simple-history's delete signal would
+    write one row per object, without them)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH):
+            chunk = list(pks[start : start + BATCH])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
+
+
+def update_fields_of(model: type[models.Model], *, exclude: Sequence[str] = ()) -> list[str]:
+    """Every concrete, non-primary-key field of `model` (what an upsert overwrites)."""
+    skip = {"id", "created_at", "created_by", *exclude}
+    return [field.name for field in model._meta.concrete_fields if field.name not in skip]

@@ -1,0 +1,141 @@
+"""Reading a roster with python-calamine: find the header (title rows may stand above it), map the
+columns by their header text (any order; unknown columns ignored with a warning), and yield the
+rows with their line numbers as Excel shows them. The file is checked (safety.check_file) first."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .columns import BY_KEY, COLUMNS, COMPUTED_HEADERS, HEADER_INDEX, REASON_HEADER, REQUIRED_KEYS, header_key
+from .safety import RosterFileRefused, check_file, too_many_rows_message
+
+HEADER_SEARCH_ROWS = 30  # title rows above the header: a few, never many
+
+
+@dataclass
+class Layout:
+    """Where the header is and which column holds what."""
+
+    sheet_name: str
+    header_line: int  # 1-based
+    positions: dict[str, int]  # column key → index in the row
+    headers: list[str]  # the header row as written (for the error report)
+    warnings: list[str] = field(default_factory=list)
+
+    def has(self, key: str) -> bool:
+        return key in self.positions
+
+
+def _find_header(rows: list[list]) -> tuple[int, dict[str, int], list[str]] | None:
+    for index, cells in enumerate(rows):
+        positions = {}
+        for position, cell in enumerate(cells):
+            column = HEADER_INDEX.get(header_key(cell))
+            if column is not None and column.key not in positions:
+                positions[column.key] = position
+        if "name" in positions and "id_number" in positions:
+            return index, positions, [str(cell).strip() if cell is not None else "" for cell in cells]
+    return None
+
+
+def _layout(workbook: CalamineWorkbook) -> tuple[Layout, object]:
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        head = []
+        for cells in sheet.iter_rows():
+            head.append(cells)
+            if len(head) >= HEADER_SEARCH_ROWS:
+                break
+        found = _find_header(head)
+        if found is None:
+            continue
+        index, positions, headers = found
+        layout = Layout(name, index + 1, positions, headers)
+        missing = [BY_KEY[key].header for key in REQUIRED_KEYS if key not in positions]
+        if missing:
+            raise RosterFileRefused(f"表头缺少必填列：{'、'.join(missing)}。请使用花名册模板的列名。")
+        # The export's computed columns and the error report's 错误原因 come back silently.
+        known = {header_key(text) for text in [*(c.header for c in COLUMNS), *COMPUTED_HEADERS, REASON_HEADER]}
+        unknown = [text for text in headers if text and header_key(text) not in known]
+        if unknown:
+            layout.warnings.append(f"以下列不在花名册模板中，已忽略：{'、'.join(unknown)}")
+        return layout, sheet
+    raise RosterFileRefused(
+        "找不到花名册的表头行（应包含“儿童姓名”“公民身份号码”等列名）。请使用花名册模板，表头写在数据上方的一行。"
+    )
+
+
+def _return_freed_memory() -> None:
+    """Hand the parsed sheet's memory back to the system (glibc keeps freed heap pages otherwise),
+    so that a large import's peak is the sheet or the plan, not both."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _has_data(cells: list, positions: list[int]) -> bool:
+    """A row with nothing but its 序号 (a pre-numbered empty template row) is no row."""
+    width = len(cells)
+    for position in positions:
+        if position < width:
+            cell = cells[position]
+            if cell not in ("", None) and not (isinstance(cell, str) and not cell.strip()):
+                return True
+    return False
+
+
+class RosterReader:
+    """`with RosterReader(path) as reader: for line, cells in reader.rows(): ...`"""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.facts = check_file(self.path)
+        self.workbook: CalamineWorkbook | None = None
+        self.layout: Layout | None = None
+        self._sheet = None
+
+    def __enter__(self) -> RosterReader:
+        try:
+            self.workbook = CalamineWorkbook.from_path(str(self.path))
+            self.layout, self._sheet = _layout(self.workbook)
+        except CalamineError as error:
+            self.close()
+            raise RosterFileRefused(
+                f"无法读取该 Excel 文件（{type(error).__name__}），请在 Excel 中另存为 .xlsx 后再导入。"
+            )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook, self._sheet = None, None
+            _return_freed_memory()
+
+    @property
+    def declared_rows(self) -> int:
+        """Rows below the header as the sheet's data range says (for progress)."""
+        end = self._sheet.end if self._sheet is not None else None
+        return max((end[0] + 1 if end else 0) - self.layout.header_line, 0)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(line, cells) of every non-empty row below the header; refuses past the row limit."""
+        limit = settings.ROSTER_MAX_ROWS
+        header_index = self.layout.header_line - 1
+        meaningful = [position for key, position in self.layout.positions.items() if key != "seq"]
+        count = 0
+        for index, cells in enumerate(self._sheet.iter_rows()):
+            if index <= header_index or not _has_data(cells, meaningful):
+                continue
+            count += 1
+            if count > limit:
+                raise RosterFileRefused(too_many_rows_message())
+            yield index + 1, cells
