@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
+from ..roster.normalize import neutralise
 from ..rules.idnumber import mask_id_number, mask_phone
 from .compare import our_values, work_place_for_form
 from .form import NATIONAL_FIELDS
@@ -23,12 +24,6 @@ ADD_KINDS = (LineKind.MISSING_NATIONALLY,)
 UPDATE_KINDS = (LineKind.FIELD_DIFF, LineKind.NATIONAL_ACTIVE, LineKind.NATIONAL_EXITED)
 SHEETS = (("需新增", ADD_KINDS), ("需更新", UPDATE_KINDS))
 HEADERS = [f.header for f in NATIONAL_FIELDS]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """A cell never starts a formula (=, +, -, @, tab, CR): such text gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def form_values(values: dict[str, str], *, reveal: bool, restricted: bool) -> list[str]:
@@ -44,7 +39,7 @@ def form_values(values: dict[str, str], *, reveal: bool, restricted: bool) -> li
             value = mask_phone(value)
         elif f.sensitive == "restricted" and not restricted:
             value = ""
-        cells.append(safe_cell(value))
+        cells.append(neutralise(value))  # a cell never starts a formula
     return cells
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from ..models import Region, RegionLevel
 from .form import NATIONAL_FIELDS
@@ -27,6 +28,16 @@ class RunForm(forms.Form):
         choices = [(AUTO, "自动识别（按表头）"), (BUILTIN, "内置：2016年农村留守儿童基本情况登记表")]
         choices += [(str(m.pk), m.name) for m in ColumnMapping.objects.all()]
         self.fields["mapping"].choices = choices
+
+    def clean_file(self):
+        """Refused at once, as the roster import does: not an .xlsx by name, or too large."""
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 文件（在 Excel 中另存为“Excel 工作簿”）。")
+        if upload.size > settings.ROSTER_MAX_UPLOAD_BYTES:
+            limit = settings.ROSTER_MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"文件超过 {limit} MB 上限。请按镇拆分后分别比对。")
+        return upload
 
     def chosen_mapping(self) -> ColumnMapping | None | str:
         """AUTO, BUILTIN, or a saved ColumnMapping."""

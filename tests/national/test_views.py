@@ -46,6 +46,7 @@ def test_an_administrator_uploads_a_national_export_and_sees_the_report(scenario
     assert run.mapping_name == BUILTIN_NAME and run.town is None and run.row_count == 10
     page = login(admin_user).get(response.url, {"kind": LineKind.MISSING_HERE}).content.decode()
     assert "朱梦琪" in page and "320681********" in page
+    assert run.lines.get(kind=LineKind.MISSING_HERE).row_number == 10  # title, header, then its 8th row
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.IMPORT, object_id=str(run.pk)).exists()
 
 
