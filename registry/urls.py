@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/exit/", views.child_exit, name="child_exit"),
     path("<int:pk>/reveal/", views.child_reveal, name="child_reveal"),
     path("import/", include("registry.roster.urls")),
+    path("national/", include("registry.national.urls")),
 ]

@@ -1,3 +1,4 @@
+from ..national.models import ColumnMapping, NationalMatch, ReconciliationLine, ReconciliationRun  # noqa: F401
 from .adults import Adult, ChildAdult
 from .children import ArchiveUpdate, Child, ChildQuerySet
 from .imports import ImportJob
