@@ -3,7 +3,7 @@ the agreement dates kept per row for the agreements app."""
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -11,6 +11,7 @@ from registry.models import Child
 from registry.roster.places import ImportScope, village_forms
 from registry.roster.planning import Planner
 from registry.roster.service import _read
+from registry.roster.writing import PlanWriter
 from tests.conftest import SAMPLE_DATE
 
 
