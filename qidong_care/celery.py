@@ -17,7 +17,7 @@ app.autodiscover_tasks(["registry.roster"])  # roster import jobs: registry/rost
 @app.on_after_configure.connect
 def make_broker_folders(sender, **kwargs) -> None:
     """The embedded broker keeps its queue in folders under var/celery/ that must exist."""
-    for key in ("data_folder_in", "processed_folder"):
+    for key in ("data_folder_in", "processed_folder", "control_folder"):
         folder = (sender.conf.broker_transport_options or {}).get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)

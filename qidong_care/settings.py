@@ -6,6 +6,7 @@ SECRET_KEY, FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY; a malformed value stops th
 message naming the variable.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -181,9 +182,12 @@ else:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),  # kombu's default is ./control
         "store_processed": False,
     }
-# Tests run tasks in-process unless a test starts a real worker.
+# Tests run tasks in-process unless a test starts a real worker; that worker listens on a queue of
+# the test process's own, so a site's worker on the same broker cannot take (and lose) its tasks.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default=f"qidong-test-{os.getpid()}" if TESTING else "celery")
 CELERY_TASK_ALWAYS_EAGER = TESTING
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 # The periodic schedule lives in qidong_care/celery.py (one place, each entry with its time).

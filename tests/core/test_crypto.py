@@ -34,12 +34,14 @@ def raw(table: str, column: str, pk_column: str, pk) -> str:
 
 
 def all_raw_values() -> list[tuple[str, str]]:
+    """Every stored ciphertext, named table.column#pk (one name per value, whatever the row order)."""
+    quote = connection.ops.quote_name
     values = []
     with connection.cursor() as cursor:
         for target in encrypted_columns():
             for column in target.columns:
-                cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {target.table}")
-                values += [(f"{target.table}.{column}", value) for (value,) in cursor.fetchall() if value]
+                cursor.execute(f"SELECT {quote(target.pk_column)}, {quote(column)} FROM {quote(target.table)}")
+                values += [(f"{target.table}.{column}#{pk}", value) for pk, value in cursor.fetchall() if value]
     return values
 
 
