@@ -1,0 +1,183 @@
+"""Issue 8 line 5: every file of the bad-input corpus (tests/security/badfiles.py) goes through the real
+roster import — the upload job's validation, then its commit when the file was accepted — and the
+national export reader; each is refused or handled within 10 s, with a Chinese message naming what
+is wrong, with nothing written that should not be, and with a worker's peak memory under 512 MB.
+
+Each import runs in a forked copy of the test process (it shares the test's database connection and
+transaction, and nothing else): the peak resident memory is measured there (VmHWM, reset at the
+start), an address-space limit stops a runaway allocation from taking the machine down, and a hang
+is killed. A fresh worker starts far smaller than this process, so the figure is an upper bound.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from agreements.models import Agreement
+from qidong_care.audit.models import AuditEvent
+from registry.models import Adult, Child, ChildAdult, ImportJob
+from registry.national.workbook import NationalFileRefused, read_sheet
+from registry.roster.jobs import import_job_confirm, import_job_commit, import_job_start, import_job_validate
+
+from .badfiles import CORPUS, BadFile
+
+SECONDS = 10
+PEAK_MB = 512
+KILL_AFTER = 60  # a child still running then has hung
+RUNAWAY_MB = 1024  # address space a child may add before allocations fail
+Status = ImportJob.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def corpus_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("badfiles")
+
+
+@pytest.fixture(scope="module")
+def made(corpus_folder):
+    """Files made once for the module: name → path."""
+    paths: dict[str, Path] = {}
+
+    def make(bad: BadFile) -> Path:
+        if bad.name not in paths:
+            folder = corpus_folder / bad.name
+            folder.mkdir()
+            paths[bad.name] = bad.make(folder)
+        return paths[bad.name]
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def written() -> dict[str, int]:
+    """What an import could write: archive rows, their history, agreements, and audit of data changes."""
+    models = {"children": Child, "adults": Adult, "links": ChildAdult, "agreements": Agreement}
+    counts = {name: model.objects.count() for name, model in models.items()}
+    counts.update({f"{name} history": model.history.count() for name, model in models.items()})
+    changes = (AuditEvent.Kind.CREATE, AuditEvent.Kind.UPDATE, AuditEvent.Kind.DELETE)
+    counts["audit of data changes"] = AuditEvent.objects.filter(kind__in=changes).count()
+    return counts
+
+
+def _memory_line(field: str) -> int:
+    """A VmXXX figure of /proc/self/status, in kB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def _run_job(path: Path, user) -> dict:
+    """The web upload's path: the job is created, validated, and committed when it validated."""
+    job = import_job_start(user=user, upload=SimpleUploadedFile(path.name, path.read_bytes()))
+    import_job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    if job.status == Status.VALIDATED:
+        import_job_confirm(job=job, user=user)
+        import_job_commit(job_id=job.pk)
+        job.refresh_from_db()
+    errors = (job.result or job.preview or {}).get("errors", [])
+    return {"status": job.status, "message": job.message, "errors": errors, "created": job.created}
+
+
+def _read_national(path: Path) -> dict:
+    try:
+        rows = read_sheet(SimpleUploadedFile(path.name, path.read_bytes()))
+    except NationalFileRefused as refused:
+        return {"refused": refused.message}
+    return {"refused": "", "rows": len(rows)}
+
+
+def _child_measures(path: Path, user) -> dict:
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    start_kb = _memory_line("VmRSS")
+    limit = _memory_line("VmSize") * 1024 + RUNAWAY_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    before = written()
+    started = time.perf_counter()
+    job = _run_job(path, user)
+    job_seconds = time.perf_counter() - started
+    after = written()
+    started = time.perf_counter()
+    national = _read_national(path)
+    return {
+        **job,
+        "seconds": job_seconds,
+        "national": national,
+        "national_seconds": time.perf_counter() - started,
+        "before": before,
+        "after": after,
+        "peak_mb": _memory_line("VmHWM") / 1024,
+        "grown_mb": (_memory_line("VmHWM") - start_kb) / 1024,
+    }
+
+
+def in_forked_worker(path: Path, user) -> dict:
+    """Run the import in a fork; its measures come back as JSON through a pipe."""
+    connection.ensure_connection()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(reader)
+        try:
+            outcome = _child_measures(path, user)
+        except BaseException as error:  # noqa: BLE001 — reported to the parent, which fails the test
+            outcome = {"crash": f"{type(error).__name__}: {error}"}
+        with os.fdopen(writer, "w") as out:
+            json.dump(outcome, out, default=str)
+        os._exit(0)
+    os.close(writer)
+    deadline = time.monotonic() + KILL_AFTER
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.02)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail(f"the import of {path.name} was still running after {KILL_AFTER} s")
+    with os.fdopen(reader) as received:
+        text = received.read()
+    assert os.WIFEXITED(status) and text, f"the worker died importing {path.name} (status {status})"
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("bad", CORPUS, ids=str)
+def test_a_bad_file_is_refused_or_handled(bad: BadFile, made, request):
+    user = request.getfixturevalue(bad.user)
+    outcome = in_forked_worker(made(bad), user)
+    assert "crash" not in outcome, outcome.get("crash")
+    assert outcome["seconds"] < SECONDS and outcome["national_seconds"] < SECONDS, outcome
+    assert outcome["grown_mb"] < PEAK_MB - 200, outcome  # a worker starts under 200 MB
+    assert outcome["status"] != Status.FAILED, outcome["message"]  # never the "unexpected error" page
+    if bad.refusal:
+        assert outcome["status"] == Status.REFUSED, outcome
+        assert bad.refusal in outcome["message"], outcome["message"]
+        if bad.national:
+            assert bad.refusal in outcome["national"]["refused"], outcome["national"]
+    else:
+        assert outcome["status"] == Status.COMMITTED, outcome
+    if bad.rejection:
+        messages = " ".join(error["message"] for error in outcome["errors"])
+        assert bad.rejection in messages, outcome["errors"]
+    expected = dict(outcome["before"])
+    if bad.created:
+        assert outcome["created"] == bad.created, outcome
+        assert outcome["after"]["children"] == expected["children"] + bad.created
+    else:
+        assert outcome["after"] == expected, "a refused or rejected file wrote something"
