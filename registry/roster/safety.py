@@ -7,6 +7,7 @@ directory that lies about sizes is caught too), looking for DTDs in the XML as i
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import zipfile
@@ -20,10 +21,30 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, o
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_RATIO = 200  # uncompressed ÷ compressed of one member; real sheets stay far below
 MAX_MEMBERS = 10_000
+HEADER_ROWS = 20  # title and header rows allowed above the row limit
 CHUNK = 1 << 20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+# Readers hold a sheet as a dense rectangle (python-calamine: 32 bytes a cell), so one value in cell
+# XFD1048576 asks for 17 billion cells. The sheet's extent is measured from the XML as it streams:
+# references past column AZ (rare) and row numbers of six digits or more are looked at; rows and
+# cells without a reference (placed one after another by readers) are counted.
+MAX_COLUMNS = 100  # the template has 46, an export 51, an error report 52
+_FAR_COLUMN = re.compile(rb'\sr\s*=\s*["\']([B-Z][A-Z]|[A-Z]{3,})\d')
+_ROW_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])(?![^>]*\sr\s*=)")
+_CELL_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])")
+MAX_CARRY = 1 << 20  # an unfinished tag longer than this is no spreadsheet
+# Active content: VBA projects (.xlsm), Excel 4.0 macro sheets, ActiveX controls (恶意代码防范).
+_MACRO_PARTS = re.compile(
+    r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin)$|^xl/(macrosheets|activeX|dialogsheets)/", re.I
+)
+_XML_DECLARED_ENCODING = re.compile(rb'^<\?xml[^>]*encoding\s*=\s*["\']([\w.-]+)["\']')
+MACROS = (
+    "文件包含宏（VBA 或 Excel 4.0 宏表）或 ActiveX 控件，为防范恶意代码不予导入。"
+    "请在 Excel 中另存为不含宏的 Excel 工作簿（.xlsx）后再导入。"
+)
 
 
 class RosterFileRefused(Exception):
@@ -74,6 +95,8 @@ def _check_directory(archive: zipfile.ZipFile, size: int) -> list[zipfile.ZipInf
         raise RosterFileRefused(
             f"文件解压后达 {_mb(total)}，超过 {_mb(limit)} 上限（可能是“压缩炸弹”），已拒绝。请拆分后分批导入。"
         )
+    if any(_MACRO_PARTS.search(member.filename) for member in members):
+        raise RosterFileRefused(MACROS)
     for member in members:
         if member.flag_bits & 0x1:
             raise RosterFileRefused("文件已加密，请取消密码后另存为 .xlsx 再导入。")
@@ -122,20 +145,94 @@ def _inflate(handle, member: zipfile.ZipInfo, on_chunk) -> None:
 
 
 class _XmlWatch:
-    """Looks at an XML member as it streams: refuses a DTD, remembers the sheet's <dimension>."""
+    """Looks at an XML member as it streams: refuses a DTD and any encoding but UTF-8, remembers the
+    sheet's <dimension>, and measures how far its rows and columns reach.
+
+    Each chunk is looked at up to its last "<"; the unfinished tag is carried into the next chunk, so
+    every tag is seen whole and once."""
 
     def __init__(self, name: str):
         self.name = name
-        self.tail = b""
+        self.carry = b""
         self.head = b""
+        self.started = False
+        self.last_row = 0  # the largest row reference, plus rows without one
+        self.last_column = 0  # the largest column reference, plus cells without one
+        self.rows_without_ref = 0
+        self.cells_without_ref = 0  # the most in one row
+        self.row_cells = 0  # in the row being read
 
     def __call__(self, data: bytes) -> None:
-        window = self.tail + data
-        if any(marker in window for marker in _DTD):
-            raise RosterFileRefused("文件包含不允许的 XML 声明（DTD/实体定义），可能是恶意文件，已拒绝。")
-        self.tail = window[-16:]
+        if not self.started:
+            self._check_encoding(data)
         if len(self.head) < 4096:
             self.head += data[: 4096 - len(self.head)]
+        window = self.carry + data
+        cut = window.rfind(b"<")
+        if cut <= 0:
+            cut = len(window) if cut < 0 else 0
+        whole, self.carry = window[:cut], window[cut:]
+        if len(self.carry) > MAX_CARRY:
+            raise RosterFileRefused("文件结构异常（XML 标记过长），可能是恶意文件，已拒绝。")
+        self._look_at(whole)
+
+    def finish(self) -> None:
+        self._look_at(self.carry)
+        self.carry = b""
+
+    def _check_encoding(self, data: bytes) -> None:
+        self.started = True
+        start = data.lstrip(b"\xef\xbb\xbf")
+        declared = _XML_DECLARED_ENCODING.match(start)
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]
+        if utf16 or (declared and declared.group(1).lower().replace(b"-", b"") != b"utf8"):
+            raise RosterFileRefused(
+                "文件内部使用了非标准的字符编码（不是 UTF-8），已拒绝。请在 Excel 中另存为 .xlsx 后再导入。"
+            )
+
+    def _look_at(self, text: bytes) -> None:
+        if not text:
+            return
+        if any(marker in text for marker in _DTD):
+            raise RosterFileRefused("文件包含不允许的 XML 声明（DTD/实体定义），可能是恶意文件，已拒绝。")
+        far = max((_column_number(match.group(1)) for match in _FAR_COLUMN.finditer(text)), default=0)
+        deep = max((int(match.group(1)) for match in _deep_row().finditer(text)), default=0)
+        self.last_column = max(self.last_column, far)
+        self.last_row = max(self.last_row, deep)
+        self.rows_without_ref += sum(1 for _ in _ROW_WITHOUT_REF.finditer(text))
+        if self.row_cells or _CELL_WITHOUT_REF.search(text):
+            self._count_cells_without_ref(text)
+
+    def _count_cells_without_ref(self, text: bytes) -> None:
+        """Cells without a reference, counted row by row (the rare slow path)."""
+        pieces = _ROW_START.split(text)
+        for index, piece in enumerate(pieces):
+            if index:
+                self.row_cells = 0  # a new row starts
+            self.row_cells += sum(1 for _ in _CELL_WITHOUT_REF.finditer(piece))
+            self.cells_without_ref = max(self.cells_without_ref, self.row_cells)
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """(rows, columns) a reader could make of this sheet, at most."""
+        return self.last_row + self.rows_without_ref, self.last_column + self.cells_without_ref
+
+
+@functools.cache
+def _deep_rows_of(digits: int) -> re.Pattern:
+    return re.compile(rb'\sr\s*=\s*["\'][A-Z]*(\d{%d,})["\']' % digits)
+
+
+def _deep_row() -> re.Pattern:
+    """References to rows with as many digits as the row limit: the only ones that could pass it."""
+    return _deep_rows_of(len(str(settings.ROSTER_MAX_ROWS + HEADER_ROWS)))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _first_sheet(names: list[str]) -> str | None:
@@ -168,13 +265,26 @@ def check_file(path: str | Path) -> FileFacts:
                 watch = _XmlWatch(member.filename)
                 is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
                 _inflate(handle, member, watch if is_xml else (lambda data: None))
+                if is_xml:
+                    watch.finish()
+                    _refuse_too_large(*watch.extent)
                 if member.filename == first:
                     declared = _declared_rows(watch.head)
     except zipfile.BadZipFile:
         raise RosterFileRefused("文件已损坏或不是 .xlsx 格式，请在 Excel 中另存为 .xlsx 后再导入。") from None
-    if declared is not None and declared > settings.ROSTER_MAX_ROWS + 20:
+    if declared is not None and declared > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
         raise RosterFileRefused(too_many_rows_message(declared))
     return FileFacts(size=size, declared_rows=declared)
+
+
+def _refuse_too_large(rows: int, columns: int) -> None:
+    if rows > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
+        raise RosterFileRefused(too_many_rows_message(rows))
+    if columns > MAX_COLUMNS:
+        raise RosterFileRefused(
+            f"工作表的列数（约 {columns:,} 列）超过 {MAX_COLUMNS} 列的上限，花名册模板只有 46 列。"
+            "请删除多余的列（或清除远处单元格中的内容）后再导入。"
+        )
 
 
 def _declared_rows(head: bytes) -> int | None:
