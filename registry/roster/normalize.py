@@ -36,6 +36,9 @@ _MONTH_PATTERNS = (
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# Invisible characters that have no place in a roster: C0/C1 controls (but tab and line breaks, which
+# Alt+Enter puts in addresses), and the bidirectional overrides that make text read backwards.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class CellError(ValueError):
@@ -65,6 +68,22 @@ def text(raw: object) -> str:
     if isinstance(raw, date):
         return raw.isoformat()
     return str(raw).strip()
+
+
+def checked_text(raw: object, *, column: str, limit: int, person: bool = False) -> str:
+    """Free text that fits its field (`limit` characters), without control characters; a person's
+    name must not start like a formula (=cmd|'/c calc'!A1 is a DDE payload, not a name)."""
+    value = text(raw)
+    if not value:
+        return value
+    if len(value) > limit:
+        raise CellError("bad_value", f"{column}过长（{len(value):,} 个字符，最多 {limit} 个字符）")
+    if _CONTROL.search(value):
+        raise CellError("bad_value", f"{column}含有不可见的控制字符（如响铃、退格、方向控制符），请删除后再导入")
+    if person and value.startswith(FORMULA_STARTS):
+        shown = value[:20]
+        raise CellError("bad_value", f"{column}“{shown}”以公式符号开头，不是姓名（为防范公式注入，未导入）")
+    return value
 
 
 def folded(raw: object) -> str:

@@ -26,6 +26,7 @@ CHUNK = 1 << 20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_DATE_1904 = re.compile(rb'<(?:[\w.-]+:)?workbookPr\b[^>]*\sdate1904\s*=\s*["\'](?:1|true)["\']')
 # Readers hold a sheet as a dense rectangle (python-calamine: 32 bytes a cell), so one value in cell
 # XFD1048576 asks for 17 billion cells. The sheet's extent is measured from the XML as it streams:
 # references past column AZ (rare) and row numbers of six digits or more are looked at; rows and
@@ -59,6 +60,7 @@ class RosterFileRefused(Exception):
 class FileFacts:
     size: int
     declared_rows: int | None  # from the first sheet's <dimension>, when it says
+    date1904: bool = False  # the workbook counts days from 1904 (Excel for Mac), not 1900
 
 
 def _mb(size: int) -> str:
@@ -260,7 +262,7 @@ def check_file(path: str | Path) -> FileFacts:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             members = _check_directory(archive, size)
             first = _first_sheet([member.filename for member in members])
-            declared = None
+            declared, date1904 = None, False
             for member in members:
                 watch = _XmlWatch(member.filename)
                 is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
@@ -270,11 +272,13 @@ def check_file(path: str | Path) -> FileFacts:
                     _refuse_too_large(*watch.extent)
                 if member.filename == first:
                     declared = _declared_rows(watch.head)
+                if member.filename == "xl/workbook.xml":
+                    date1904 = bool(_DATE_1904.search(watch.head))
     except zipfile.BadZipFile:
         raise RosterFileRefused("文件已损坏或不是 .xlsx 格式，请在 Excel 中另存为 .xlsx 后再导入。") from None
     if declared is not None and declared > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
         raise RosterFileRefused(too_many_rows_message(declared))
-    return FileFacts(size=size, declared_rows=declared)
+    return FileFacts(size=size, declared_rows=declared, date1904=date1904)
 
 
 def _refuse_too_large(rows: int, columns: int) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from qidong_care.core.crypto import blind_index
 
+from ..models import Adult, Child
 from ..rules.eligibility import AGE_LIMIT
 from ..rules.idnumber import IdInfo, age_on
 from . import normalize as cell
@@ -84,6 +85,16 @@ class ParsedRow:
     agreement_signed_on: date | None = None
 
 
+NOTES_LIMIT = 2000  # 备注 is a TextField: a note, not a document
+
+
+def text_limit(key: str) -> int:
+    """The most characters a text column's field holds (a longer value would not fit the database)."""
+    role, _, name = key.partition("_")
+    model, field_name = (Adult, name) if role in ROLES else (Child, key)
+    return getattr(model._meta.get_field(field_name), "max_length", None) or NOTES_LIMIT
+
+
 @dataclass
 class RowValidator:
     layout: Layout
@@ -127,7 +138,8 @@ class RowValidator:
             return lambda raw: cell.phone(raw, column=header)
         if column.kind == ID_NUMBER:
             return lambda raw: cell.id_number(raw, column=header, on=on)
-        return cell.text
+        limit, person = text_limit(column.key), column.key.endswith("name")
+        return lambda raw: cell.checked_text(raw, column=header, limit=limit, person=person)
 
     def __call__(self, line: int, cells: list) -> tuple[ParsedRow | None, list[RowError]]:
         return _RowCheck(self, line, cells).run()

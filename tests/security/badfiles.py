@@ -186,8 +186,25 @@ def good_rows(n: int = 2, *, place: tuple[str, str] = HUILONG_VILLAGE, seed: int
 
 
 def roster_file(folder: Path, name: str, rows: list[dict[str, object]]) -> Path:
-    """A genuine roster written as the template (XlsxWriter, shared strings)."""
+    """A genuine roster written as the template (XlsxWriter, inline strings)."""
     return write_roster(folder / name, rows)
+
+
+def shared_strings_roster(folder: Path, name: str, rows: list[dict[str, object]]) -> Path:
+    """A roster whose texts live in xl/sharedStrings.xml (as Excel itself writes them)."""
+    strings: dict[str, int] = {}
+    lines = []
+    for line, values in enumerate([list(HEADERS), *([row.get(h, "") for h in HEADERS] for row in rows)], start=1):
+        cells = "".join(
+            f'<c r="{column_letters(col)}{line}" t="s"><v>{strings.setdefault(str(value), len(strings))}</v></c>'
+            for col, value in enumerate(values)
+            if value not in ("", None)
+        )
+        lines.append(f'<row r="{line}">{cells}</row>')
+    items = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    shared = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="{len(strings)}">{items}</sst>'
+    content = workbook_bytes([Sheet("花名册", "".join(lines))], extra={SHARED: shared})
+    return write(folder, name, content)
 
 
 def rewritten(source: Path, target: Path, changes: dict[str, Callable[[bytes], bytes]]) -> Path:
@@ -382,9 +399,7 @@ def bomb_lying(folder: Path) -> Path:
 
 LAUGHS = (
     b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-    + b"".join(
-        b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%d;" % (n - 1) for _ in range(10))) for n in range(2, 10)
-    )
+    + b"".join(b'<!ENTITY lol%d "%s">' % (n, b"".join(b"&lol%d;" % (n - 1) for _ in range(10))) for n in range(2, 10))
     + b'<!ENTITY boom "&lol9;">]>'
 )
 EXTERNAL = b'<!DOCTYPE roster [<!ENTITY boom SYSTEM "file:///etc/passwd">]>'
@@ -395,7 +410,7 @@ def laughs_in_sheet(folder: Path) -> Path:
 
 
 def laughs_in_shared_strings(folder: Path) -> Path:
-    base = roster_file(folder, "whole.xlsx", good_rows(2))
+    base = shared_strings_roster(folder, "whole.xlsx", good_rows(2))
     return rewritten(base, folder / "实体膨胀-共享字符串.xlsx", {SHARED: with_doctype(LAUGHS)})
 
 
@@ -404,7 +419,7 @@ def external_entity_in_sheet(folder: Path) -> Path:
 
 
 def external_entity_in_shared_strings(folder: Path) -> Path:
-    base = roster_file(folder, "whole.xlsx", good_rows(2))
+    base = shared_strings_roster(folder, "whole.xlsx", good_rows(2))
     return rewritten(base, folder / "外部实体-共享字符串.xlsx", {SHARED: with_doctype(EXTERNAL)})
 
 
@@ -431,7 +446,7 @@ MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 
 def xlsm_with_vba(folder: Path) -> Path:
     """A macro-enabled workbook (.xlsm renamed .xlsx) carrying a VBA project (an auto-open macro)."""
-    vba = compound_file(["VBA", "PROJECT", "PROJECTwm"]) + b"Sub Auto_Open()\r\nShell \"calc.exe\"\r\nEnd Sub"
+    vba = compound_file(["VBA", "PROJECT", "PROJECTwm"]) + b'Sub Auto_Open()\r\nShell "calc.exe"\r\nEnd Sub'
     content = workbook_bytes(
         [Sheet("花名册", roster_sheet_data(good_rows(2)))],
         extra={"xl/vbaProject.bin": vba},
@@ -621,7 +636,9 @@ CORPUS: list[BadFile] = [
     BadFile("dates-1904", dates_1904, created=2),
     BadFile("dates-1904-as-numbers", dates_1904_as_numbers, created=2),
     BadFile("hidden-roster-sheet", hidden_roster_sheet, created=1),
-    BadFile("merged-header-cells", merged_header, refusal="表头"),
-    BadFile("villages-of-another-county", another_county, rejection="不存在"),
-    BadFile("another-town-for-town-staff", another_town_for_town_staff, rejection="不在您负责的区域", user="town_staff"),
+    BadFile("merged-header-cells", merged_header, refusal="表头", national=False),
+    BadFile("villages-of-another-county", another_county, rejection="不是启东市的镇"),
+    BadFile(
+        "another-town-for-town-staff", another_town_for_town_staff, rejection="不在您负责的区域", user="town_staff"
+    ),
 ]

@@ -26,7 +26,7 @@ from agreements.models import Agreement
 from qidong_care.audit.models import AuditEvent
 from registry.models import Adult, Child, ChildAdult, ImportJob
 from registry.national.workbook import NationalFileRefused, read_sheet
-from registry.roster.jobs import import_job_confirm, import_job_commit, import_job_start, import_job_validate
+from registry.roster.jobs import import_job_commit, import_job_confirm, import_job_start, import_job_validate
 
 from .badfiles import CORPUS, BadFile
 
