@@ -29,13 +29,23 @@ _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 _DATE_1904 = re.compile(rb'<(?:[\w.-]+:)?workbookPr\b[^>]*\sdate1904\s*=\s*["\'](?:1|true)["\']')
 # Readers hold a sheet as a dense rectangle (python-calamine: 32 bytes a cell), so one value in cell
 # XFD1048576 asks for 17 billion cells. The sheet's extent is measured from the XML as it streams:
-# references past column AZ (rare) and row numbers of six digits or more are looked at; rows and
-# cells without a reference (placed one after another by readers) are counted.
+# references past column AZ (rare) and row numbers as long as the row limit are looked at; rows and
+# cells without a reference (readers place them one after another) are counted. When every row and
+# cell tag starts with its reference spelled r="…" (as Excel, WPS, openpyxl and XlsxWriter write
+# them), byte counts prove it and literal-prefixed patterns suffice (a few times faster).
 MAX_COLUMNS = 100  # the template has 46, an export 51, an error report 52
-_FAR_COLUMN = re.compile(rb'\sr\s*=\s*["\']([B-Z][A-Z]|[A-Z]{3,})\d')
+_FAR = rb"([B-Zb-z][A-Za-z]|[A-Za-z]{3,})\d"
+_FAR_COLUMN_FAST = re.compile(rb' r="' + _FAR)
+_FAR_COLUMN = re.compile(rb'\sr\s*=\s*["\']' + _FAR)
 _ROW_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])(?![^>]*\sr\s*=)")
 _CELL_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
 _ROW_START = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])")
+# Tags that break the standard form: a row or cell not starting with r="…", or a prefixed one.
+_ODD_TAGS = (
+    re.compile(rb'<c(?! r=")[^a-zA-Z]'),
+    re.compile(rb'<row(?! r=")[^a-zA-Z]'),
+    re.compile(rb":(?:row|c)[\s/>]"),
+)
 MAX_CARRY = 1 << 20  # an unfinished tag longer than this is no spreadsheet
 # Active content: VBA projects (.xlsm), Excel 4.0 macro sheets, ActiveX controls (恶意代码防范).
 _MACRO_PARTS = re.compile(
@@ -197,10 +207,14 @@ class _XmlWatch:
             return
         if any(marker in text for marker in _DTD):
             raise RosterFileRefused("文件包含不允许的 XML 声明（DTD/实体定义），可能是恶意文件，已拒绝。")
-        far = max((_column_number(match.group(1)) for match in _FAR_COLUMN.finditer(text)), default=0)
-        deep = max((int(match.group(1)) for match in _deep_row().finditer(text)), default=0)
+        fast = _references_standard(text)
+        far_pattern, deep_pattern = (_FAR_COLUMN_FAST, _deep_row(fast=True)) if fast else (_FAR_COLUMN, _deep_row())
+        far = max((_column_number(match.group(1)) for match in far_pattern.finditer(text)), default=0)
+        deep = max((int(match.group(1)) for match in deep_pattern.finditer(text)), default=0)
         self.last_column = max(self.last_column, far)
         self.last_row = max(self.last_row, deep)
+        if fast:
+            return
         self.rows_without_ref += sum(1 for _ in _ROW_WITHOUT_REF.finditer(text))
         if self.row_cells or _CELL_WITHOUT_REF.search(text):
             self._count_cells_without_ref(text)
@@ -220,19 +234,25 @@ class _XmlWatch:
         return self.last_row + self.rows_without_ref, self.last_column + self.cells_without_ref
 
 
+def _references_standard(text: bytes) -> bool:
+    """Every row and cell tag here (whole tags: see _XmlWatch) starts with r="…", none is prefixed."""
+    return not any(pattern.search(text) for pattern in _ODD_TAGS)
+
+
 @functools.cache
-def _deep_rows_of(digits: int) -> re.Pattern:
-    return re.compile(rb'\sr\s*=\s*["\'][A-Z]*(\d{%d,})["\']' % digits)
+def _deep_rows_of(digits: int, fast: bool) -> re.Pattern:
+    start = rb' r="' if fast else rb'\sr\s*=\s*["\']'
+    return re.compile(start + rb"[A-Za-z]*(\d{%d,})[\"']" % digits)
 
 
-def _deep_row() -> re.Pattern:
+def _deep_row(*, fast: bool = False) -> re.Pattern:
     """References to rows with as many digits as the row limit: the only ones that could pass it."""
-    return _deep_rows_of(len(str(settings.ROSTER_MAX_ROWS + HEADER_ROWS)))
+    return _deep_rows_of(len(str(settings.ROSTER_MAX_ROWS + HEADER_ROWS)), fast)
 
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 

@@ -504,6 +504,12 @@ def columns_16384(folder: Path) -> Path:
     return write(folder, "16384列.xlsx", workbook_bytes([Sheet("花名册", data)]))
 
 
+def columns_lower_case(folder: Path) -> Path:
+    """The same far cell written r="xfd3000": readers take lower-case references too."""
+    data = roster_sheet_data(good_rows(2)) + f'<row r="3000">{cell_xml("A3000", "x")}{cell_xml("xfd3000", "x")}</row>'
+    return write(folder, "16384列-小写.xlsx", workbook_bytes([Sheet("花名册", data)]))
+
+
 def columns_without_references(folder: Path) -> Path:
     """16,384 cells with no r="" attribute (readers place them one after another) and a far last row."""
     wide = '<row r="1">' + "<c><v>1</v></c>" * LAST_COLUMN + "</row>"
@@ -628,6 +634,7 @@ CORPUS: list[BadFile] = [
     BadFile("1048576-rows-undeclared", million_rows_undeclared, refusal="行的上限"),
     BadFile("hidden-sheet-of-1048576-rows", hidden_sheet_of_a_million_rows, refusal="行的上限"),
     BadFile("16384-columns", columns_16384, refusal="列"),
+    BadFile("16384-columns-lower-case-reference", columns_lower_case, refusal="列"),
     BadFile("16384-columns-without-references", columns_without_references, refusal="列"),
     BadFile("32767-character-cells", long_cells, rejection="过长"),
     BadFile("control-characters", control_characters, rejection="控制字符"),
