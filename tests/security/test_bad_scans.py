@@ -6,6 +6,7 @@ whose pixel count is a decompression bomb — with a Chinese message, and store 
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 import zlib
@@ -32,6 +33,15 @@ def image(kind: str = "JPEG", size=(120, 160)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, "white").save(buffer, format=kind)
     return buffer.getvalue()
+
+
+def cut_short(kind: str) -> bytes:
+    """A photo whose last 40% is missing (an interrupted upload): noise, so every byte is image data."""
+    noise = Image.frombytes("RGB", (300, 400), random.Random(5).randbytes(300 * 400 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format=kind)
+    whole = buffer.getvalue()
+    return whole[: len(whole) * 6 // 10]
 
 
 def pdf(*, javascript: str = "", attachment: bytes = b"") -> bytes:
@@ -150,7 +160,8 @@ PHOTO_REFUSALS = [
     ("jpeg-header-then-html", b"\xff\xd8\xff\xe0" + PAGE, "已损坏"),
     ("png-pixel-bomb-400-megapixels", png_bomb(20_000), "像素过大"),
     ("png-64-megapixels", png_bomb(8_000), "像素过大"),
-    ("truncated-png", image("PNG", (600, 800))[:400], "已损坏"),
+    ("truncated-png", cut_short("PNG"), "已损坏"),
+    ("truncated-jpeg", cut_short("JPEG"), "已损坏"),
 ]
 
 
