@@ -165,6 +165,16 @@ PHOTO_REFUSALS = [
 ]
 
 
+@pytest.fixture
+def weasyprint_loaded():
+    """As in the web and worker processes: importing WeasyPrint makes Pillow pad truncated images."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+
+
+@pytest.mark.usefixtures("weasyprint_loaded")
 @pytest.mark.parametrize(
     ("content", "fragment"), [case[1:] for case in PHOTO_REFUSALS], ids=[case[0] for case in PHOTO_REFUSALS]
 )
