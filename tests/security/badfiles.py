@@ -40,6 +40,7 @@ class BadFile:
     refusal: str = ""  # the file is refused: a fragment of the message
     rejection: str = ""  # the file is read, its rows rejected: a fragment of a row's error message
     created: int = 0  # children the import writes (files that are odd but must be read right)
+    warning: str = ""  # a fragment of the warning shown with the preview
     user: str = "admin_user"  # the conftest fixture that imports it
     national: bool = True  # the national export reader must refuse it too (when `refusal`)
 
@@ -642,7 +643,7 @@ CORPUS: list[BadFile] = [
     BadFile("dates-1900", dates_1900, created=2),
     BadFile("dates-1904", dates_1904, created=2),
     BadFile("dates-1904-as-numbers", dates_1904_as_numbers, created=2),
-    BadFile("hidden-roster-sheet", hidden_roster_sheet, created=1),
+    BadFile("hidden-roster-sheet", hidden_roster_sheet, created=1, warning="隐藏的工作表未导入：旧数据"),
     BadFile("merged-header-cells", merged_header, refusal="表头", national=False),
     BadFile("villages-of-another-county", another_county, rejection="不是启东市的镇"),
     BadFile(
