@@ -19,6 +19,7 @@ from django.conf import settings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
+WORKBOOK = "xl/workbook.xml"
 MAX_RATIO = 200  # uncompressed ÷ compressed of one member; real sheets stay far below
 MAX_MEMBERS = 10_000
 HEADER_ROWS = 20  # title and header rows allowed above the row limit
@@ -51,6 +52,7 @@ MAX_CARRY = 1 << 20  # an unfinished tag longer than this is no spreadsheet
 _MACRO_PARTS = re.compile(
     r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin)$|^xl/(macrosheets|activeX|dialogsheets)/", re.I
 )
+_PLAIN_ENCODINGS = (b"utf8", b"usascii", b"ascii")  # ASCII is UTF-8 too
 _XML_DECLARED_ENCODING = re.compile(rb'^<\?xml[^>]*encoding\s*=\s*["\']([\w.-]+)["\']')
 MACROS = (
     "文件包含宏（VBA 或 Excel 4.0 宏表）或 ActiveX 控件，为防范恶意代码不予导入。"
@@ -97,7 +99,7 @@ def _refuse_other_formats(head: bytes, path: Path) -> None:
 def _check_directory(archive: zipfile.ZipFile, size: int) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in names or WORKBOOK not in names:
         raise RosterFileRefused("文件不是 Excel 工作簿（缺少工作簿内容），请确认上传的是 .xlsx 花名册。")
     if len(members) > MAX_MEMBERS:
         raise RosterFileRefused("文件结构异常（包含的部件过多），已拒绝。")
@@ -173,6 +175,7 @@ class _XmlWatch:
         self.rows_without_ref = 0
         self.cells_without_ref = 0  # the most in one row
         self.row_cells = 0  # in the row being read
+        self.date1904 = False  # <workbookPr date1904="1"/> seen (in xl/workbook.xml)
 
     def __call__(self, data: bytes) -> None:
         if not self.started:
@@ -187,6 +190,8 @@ class _XmlWatch:
         if len(self.carry) > MAX_CARRY:
             raise RosterFileRefused("文件结构异常（XML 标记过长），可能是恶意文件，已拒绝。")
         self._look_at(whole)
+        if self.name == WORKBOOK and _DATE_1904.search(whole):
+            self.date1904 = True
 
     def finish(self) -> None:
         self._look_at(self.carry)
@@ -197,7 +202,7 @@ class _XmlWatch:
         start = data.lstrip(b"\xef\xbb\xbf")
         declared = _XML_DECLARED_ENCODING.match(start)
         utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]
-        if utf16 or (declared and declared.group(1).lower().replace(b"-", b"") != b"utf8"):
+        if utf16 or (declared and declared.group(1).lower().replace(b"-", b"") not in _PLAIN_ENCODINGS):
             raise RosterFileRefused(
                 "文件内部使用了非标准的字符编码（不是 UTF-8），已拒绝。请在 Excel 中另存为 .xlsx 后再导入。"
             )
@@ -292,8 +297,7 @@ def check_file(path: str | Path) -> FileFacts:
                     _refuse_too_large(*watch.extent)
                 if member.filename == first:
                     declared = _declared_rows(watch.head)
-                if member.filename == "xl/workbook.xml":
-                    date1904 = bool(_DATE_1904.search(watch.head))
+                date1904 = date1904 or watch.date1904
     except zipfile.BadZipFile:
         raise RosterFileRefused("文件已损坏或不是 .xlsx 格式，请在 Excel 中另存为 .xlsx 后再导入。") from None
     if declared is not None and declared > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
