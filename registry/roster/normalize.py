@@ -36,9 +36,6 @@ _MONTH_PATTERNS = (
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
-# Invisible characters that have no place in a roster: C0/C1 controls (but tab and line breaks, which
-# Alt+Enter puts in addresses), and the bidirectional overrides that make text read backwards.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class CellError(ValueError):
@@ -68,6 +65,11 @@ def text(raw: object) -> str:
     if isinstance(raw, date):
         return raw.isoformat()
     return str(raw).strip()
+
+
+# Invisible characters that have no place in a roster: C0/C1 controls (but tab and line breaks, which
+# Alt+Enter puts in addresses), and the bidirectional overrides that make text read backwards.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def checked_text(raw: object, *, column: str, limit: int, person: bool = False) -> str:
