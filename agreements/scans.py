@@ -24,8 +24,18 @@ MAX_SCAN_PIXELS = 50_000_000  # an A4 page at 600 dpi is 35 million
 # Markup that makes a file a web page too; long enough never to occur by chance in image data.
 MARKUP = (b"<script", b"<html", b"<!doctype html", b"<iframe", b"<object", b"<embed", b"javascript:")
 # PDF names that run something or carry files: a scanner's PDF has none of them.
-PDF_ACTIVE = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/XFA"}
-PDF_TRIGGERS = ("/OpenAction", "/AA")
+# (An /OpenAction that only opens a page, as many PDF writers set, is no action that runs anything.)
+PDF_ACTIVE = {
+    "/JavaScript",
+    "/JS",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/EmbeddedFiles",
+    "/EmbeddedFile",
+    "/RichMedia",
+    "/XFA",
+}
 SMUGGLED = (
     "文件中夹带了网页、脚本或压缩包等其他内容（多格式伪装文件），不是单纯的扫描件，已拒绝。"
     "请直接上传扫描仪或手机生成的 PDF、JPEG 或 PNG 文件。"
@@ -119,9 +129,7 @@ def _names_in(node, seen: set[int], depth: int = 0) -> set[str]:
 def _pdf_has_active_content(reader: PdfReader) -> bool:
     """JavaScript, launch actions, embedded files or XFA forms anywhere in the document's catalog, its
     pages or their annotations (pypdf has decoded #xx escapes and object streams)."""
-    catalog = reader.trailer["/Root"]
-    names = _names_in(catalog, set())
-    return bool(names & PDF_ACTIVE) or any(trigger in catalog for trigger in PDF_TRIGGERS)
+    return bool(_names_in(reader.trailer["/Root"], set()) & PDF_ACTIVE)
 
 
 def _refuse_smuggled_content(data: bytes) -> None:

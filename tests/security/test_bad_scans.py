@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from agreements.scans import scan_check
 from agreements.services import agreement_upload_scan
@@ -51,6 +51,16 @@ def pdf(*, javascript: str = "", attachment: bytes = b"") -> bytes:
         writer.add_open_action(JavaScript(javascript))
     if attachment:
         writer.add_attachment("readme.exe", attachment)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_opening_at_its_first_page() -> bytes:
+    """/OpenAction [page /Fit]: what many PDF writers set; it runs nothing."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -140,6 +150,7 @@ def test_genuine_scans_still_pass():
     assert scan_check(SimpleUploadedFile("a.jpg", image("JPEG", (2480, 3508)))).label == "JPEG"  # A4 at 300 dpi
     assert scan_check(SimpleUploadedFile("a.png", image("PNG"))).label == "PNG"
     assert scan_check(SimpleUploadedFile("a.pdf", pdf())).label == "PDF"
+    assert scan_check(SimpleUploadedFile("a.pdf", pdf_opening_at_its_first_page())).label == "PDF"
 
 
 @pytest.mark.django_db
