@@ -25,7 +25,7 @@ from .columns import (
     REQUIRED_KEYS,
     header_key,
 )
-from .safety import RosterFileRefused, check_file, too_many_rows_message
+from .safety import MAX_COLUMNS, RosterFileRefused, check_file, too_many_rows_message
 
 HEADER_SEARCH_ROWS = 30  # title rows above the header: a few, never many
 EPOCH_1904 = date(1904, 1, 1)
@@ -125,6 +125,38 @@ def _dates_from_1904(cells: list, positions: list[int]) -> None:
             cells[position] = EPOCH_1904 + timedelta(days=int(value))
 
 
+class MergedCells:
+    """Merged cells below the header read as the clerk sees them: a 镇 or 村 merged down over its
+    children's rows gives every row its value (a reader finds it in the top-left cell only).
+
+    Merged ranges never overlap in Excel, so at most one per column is open at a time; more is no
+    spreadsheet (and would make every row's work grow)."""
+
+    def __init__(self, ranges, *, below: int):
+        starts: dict[int, list[tuple[int, int, int]]] = {}
+        for (first_row, first_col), (last_row, last_col) in ranges:
+            if first_row > below and (last_row > first_row or last_col > first_col):
+                starts.setdefault(first_row, []).append((last_row, first_col, last_col))
+        self.starts = starts
+        self.open: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
+
+    def __bool__(self) -> bool:
+        return bool(self.starts or self.open)
+
+    def fill(self, index: int, cells: list) -> None:
+        width = len(cells)
+        for last_row, first_col, last_col in self.starts.pop(index, ()):
+            value = cells[first_col] if first_col < width else ""
+            self.open.append((last_row, first_col, last_col, value))
+        if len(self.open) > MAX_COLUMNS:
+            raise RosterFileRefused("文件中的合并单元格相互重叠，结构异常，已拒绝。请取消合并单元格后再导入。")
+        self.open = [entry for entry in self.open if entry[0] >= index]
+        for _, first_col, last_col, value in self.open:
+            for col in range(first_col, min(last_col + 1, width)):
+                if cells[col] in ("", None):
+                    cells[col] = value
+
+
 class RosterReader:
     """`with RosterReader(path) as reader: for line, cells in reader.rows(): ...`"""
 
@@ -170,9 +202,14 @@ class RosterReader:
         header_index = self.layout.header_line - 1
         meaningful = [position for key, position in self.layout.positions.items() if key != "seq"]
         dates = self._date_positions() if self.facts.date1904 else []
+        merged = MergedCells(self._sheet.merged_cell_ranges or [], below=header_index)
         count = 0
         for index, cells in enumerate(self._sheet.iter_rows()):
-            if index <= header_index or not _has_data(cells, meaningful):
+            if index <= header_index:
+                continue
+            if merged:
+                merged.fill(index, cells)
+            if not _has_data(cells, meaningful):
                 continue
             if dates:
                 _dates_from_1904(cells, dates)

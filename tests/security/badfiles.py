@@ -601,6 +601,17 @@ def merged_header(folder: Path) -> Path:
     return write(folder, "合并表头.xlsx", workbook_bytes([sheet]))
 
 
+def merged_town_and_village(folder: Path) -> Path:
+    """A merged title above the header, and 镇 / 村 merged down over the village's children, as
+    clerks lay out a roster by hand: a reader finds the value in the first row only."""
+    rows = good_rows(3)
+    for row in rows[1:]:
+        row["镇（街道、园区）"] = row["村（社区）"] = ""
+    data = row_xml(1, ["启东市汇龙镇农村留守儿童花名册"]) + roster_sheet_data(rows, first_line=2)
+    sheet = Sheet("花名册", data, merges=("A1:AT1", "B3:B5", "C3:C5"))
+    return write(folder, "合并镇村.xlsx", workbook_bytes([sheet]))
+
+
 def another_county(folder: Path) -> Path:
     """Villages of 海门区 (the next county): not ours."""
     return roster_file(folder, "外县.xlsx", good_rows(2, place=("三厂街道", "大洪村")))
@@ -645,6 +656,7 @@ CORPUS: list[BadFile] = [
     BadFile("dates-1904-as-numbers", dates_1904_as_numbers, created=2),
     BadFile("hidden-roster-sheet", hidden_roster_sheet, created=1, warning="隐藏的工作表未导入：旧数据"),
     BadFile("merged-header-cells", merged_header, refusal="表头", national=False),
+    BadFile("merged-title-and-town-cells", merged_town_and_village, created=3),
     BadFile("villages-of-another-county", another_county, rejection="不是启东市的镇"),
     BadFile(
         "another-town-for-town-staff", another_town_for_town_staff, rejection="不在您负责的区域", user="town_staff"
