@@ -27,6 +27,7 @@ from qidong_care.audit.models import AuditEvent
 from registry.models import Adult, Child, ChildAdult, ImportJob
 from registry.national.workbook import NationalFileRefused, read_sheet
 from registry.roster.jobs import import_job_commit, import_job_confirm, import_job_start, import_job_validate
+from registry.roster.safety import RosterFileRefused, _XmlWatch
 
 from .badfiles import CORPUS, BadFile
 
@@ -192,3 +193,39 @@ def test_a_bad_file_is_refused_or_handled(bad: BadFile, made, request):
         assert outcome["after"]["children"] == expected["children"] + bad.created
     else:
         assert outcome["after"] == expected, "a refused or rejected file wrote something"
+
+
+FAR_CELL = b'<row r="3"><c r="XFD3" t="n"><v>1</v></c></row>'
+DEEP_ROW = b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>'
+NO_REFERENCES = b"<row>" + b"<c><v>1</v></c>" * 200 + b"</row>"
+DOCTYPE = b'<!DOCTYPE x [<!ENTITY a "b">]>'
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [(FAR_CELL, (0, 16_384)), (DEEP_ROW, (1_048_576, 0)), (NO_REFERENCES, (1, 200))],
+    ids=["far-column", "deep-row", "cells-without-references"],
+)
+def test_the_sheet_extent_is_measured_wherever_the_stream_is_cut(xml, expected):
+    """The check sees the XML in chunks of inflated bytes: a reference cut in two is still read."""
+    for cut in range(1, len(xml)):
+        watch = _XmlWatch("xl/worksheets/sheet1.xml")
+        watch(b'<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetData>' + xml[:cut])
+        watch(xml[cut:] + b"</sheetData></worksheet>")
+        watch.finish()
+        assert watch.extent == expected, cut
+
+
+def test_a_dtd_is_found_wherever_the_stream_is_cut():
+    for cut in range(1, len(DOCTYPE)):
+        watch = _XmlWatch("xl/sharedStrings.xml")
+        with pytest.raises(RosterFileRefused, match="DTD"):
+            watch(b'<?xml version="1.0"?>' + DOCTYPE[:cut])
+            watch(DOCTYPE[cut:] + b"<sst/>")
+            watch.finish()
+
+
+def test_the_national_reader_reads_the_first_visible_sheet(made):
+    hidden = next(bad for bad in CORPUS if bad.name == "hidden-roster-sheet")
+    rows = read_sheet(SimpleUploadedFile("全国导出.xlsx", made(hidden).read_bytes()))
+    assert len(rows) == 2 and rows[0][3] == "儿童姓名"  # the visible sheet: its header and one child
