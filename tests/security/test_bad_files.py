@@ -229,3 +229,24 @@ def test_the_national_reader_reads_the_first_visible_sheet(made):
     hidden = next(bad for bad in CORPUS if bad.name == "hidden-roster-sheet")
     rows = read_sheet(SimpleUploadedFile("全国导出.xlsx", made(hidden).read_bytes()))
     assert len(rows) == 2 and rows[0][3] == "儿童姓名"  # the visible sheet: its header and one child
+
+
+@pytest.mark.parametrize("name", ["zip-bomb-real-1gb", "billion-laughs-in-sheet", "1048576-rows-undeclared"])
+def test_the_admin_import_of_regions_refuses_a_bad_xlsx_before_reading_it(name, made, login, admin_user):
+    """django-import-export's admin import reads .xlsx with openpyxl: it gets the same file check."""
+    from django.urls import reverse
+    from import_export.formats.base_formats import XLSX
+
+    from registry.admin import RegionAdmin
+    from registry.models import Region
+
+    bad = next(bad for bad in CORPUS if bad.name == name)
+    formats = RegionAdmin.get_import_formats(RegionAdmin(Region, None))
+    xlsx = next(index for index, file_format in enumerate(formats) if issubclass(file_format, XLSX))
+    regions = Region.objects.count()
+    upload = SimpleUploadedFile("区划.xlsx", made(bad).read_bytes())
+    response = login(admin_user).post(
+        reverse("admin:registry_region_import"), {"format": str(xlsx), "resource": "0", "import_file": upload}
+    )
+    assert response.status_code == 200 and bad.refusal in response.content.decode()
+    assert Region.objects.count() == regions
