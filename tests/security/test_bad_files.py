@@ -3,10 +3,12 @@ roster import — the upload job's validation, then its commit when the file was
 national export reader; each is refused or handled within 10 s, with a Chinese message naming what
 is wrong, with nothing written that should not be, and with a worker's peak memory under 512 MB.
 
-Each import runs in a forked copy of the test process (it shares the test's database connection and
-transaction, and nothing else): the peak resident memory is measured there (VmHWM, reset at the
-start), an address-space limit stops a runaway allocation from taking the machine down, and a hang
-is killed. A fresh worker starts far smaller than this process, so the figure is an upper bound.
+Each import runs in a forked copy of the test process (on PostgreSQL it shares the test's connection
+and transaction; on SQLite it has its own copy of the in-memory database), so a crash, a hang or a
+runaway allocation cannot take the test run down: an address-space limit makes allocations fail past
+1 GB more, and a child still running after 60 s is killed. The memory figure is the growth of the
+resident set during the import (VmHWM, reset at the start, less the resident set then) added to a
+worker's own footprint (150 MB; this test process holds about 110 MB when it forks).
 """
 
 from __future__ import annotations
