@@ -8,14 +8,14 @@ Columns: anonymous, then the roles of tests/access.py ROLE_FIXTURES. A cell is a
 record, or "in/out": the status for a record in the role's scope, then for one outside it. The records
 are tests/security/world.py's: 汇龙镇 (亚光村, the director's village) and 南阳镇. For the town staff
 (汇龙镇) and the director "in" is 汇龙镇's record, for the outsider (南阳镇 staff) it is 南阳镇's; the
-bureau and the inspector see the whole county, and the three administrators see no child at all, so
-one status covers both records for them.
+bureau and the inspector see the whole county (both records are requested: one status covers both);
+the three administrators see no child at all (one record is requested).
 
 Statuses: 200 page; 302 redirect (anonymous → login; a form posted empty; nothing to print);
 400 a form posted empty that re-renders as invalid; 403 the role lacks the capability (通知 and
-等保 三权分立: roles.py); 404 a record outside the role's scope (or, for a role that reads no child at
-all, a record it cannot know of). Views that only take POST are sent a GET (405) and then an empty
-POST, or the data below.
+等保 三权分立: roles.py), checked first, so that every refusal is audited as 越权访问; 404 a record
+outside the role's scope (another town's child, someone else's import job or notification).
+Views that only take POST are sent a GET (405) and then an empty POST, or the data below.
 """
 
 from dataclasses import dataclass
@@ -155,14 +155,14 @@ TABLE: dict[str, Row] = {
     "agreements:list": row("", *READERS),
     "agreements:list_export": row("", 302, 200, 200, X, 200, X, X, X, X),
     "agreements:print_village": row("village", 302, SR, SR, SR, X, X, X, X, X),  # every agreement valid
-    "agreements:child_agreement": row("child", 302, S, S, S, 200, 200, 404, 404, 404),
-    "agreements:sign": row("child", 302, S, S, S, X, X, 404, 404, 404),
-    "agreements:upload_scan": row("child", 302, S, S, S, X, X, 404, 404, 404),
-    "agreements:scan": row("child", 302, S, S, S, 200, 200, 404, 404, 404),
-    "agreements:scan_version": row("scan_version", 302, S, S, S, 200, 200, 404, 404, 404),
-    "agreements:mark_resign": row("child", 302, S, S, S, X, X, 404, 404, 404),
-    "agreements:end": row("child", 302, S, S, S, X, X, 404, 404, 404),
-    "agreements:print": row("child", 302, S, S, S, X, X, 404, 404, 404),
+    "agreements:child_agreement": row("child", 302, S, S, S, 200, 200, X, X, X),
+    "agreements:sign": row("child", 302, S, S, S, X, X, X, X, X),
+    "agreements:upload_scan": row("child", 302, S, S, S, X, X, X, X, X),
+    "agreements:scan": row("child", 302, S, S, S, 200, 200, X, X, X),
+    "agreements:scan_version": row("scan_version", 302, S, S, S, 200, 200, X, X, X),
+    "agreements:mark_resign": row("child", 302, S, S, S, X, X, X, X, X),
+    "agreements:end": row("child", 302, S, S, S, X, X, X, X, X),
+    "agreements:print": row("child", 302, S, S, S, X, X, X, X, X),
     # --- notifications: one's own --------------------------------------------------------------
     "notifications:list": row("", *EVERYONE),
     "notifications:open": row("notification", 302, SR, SR, 404, 404, 404, 404, 404, 404),
@@ -204,7 +204,7 @@ TABLE: dict[str, Row] = {
     "reports:spotcheck_list": row("", 302, X, X, X, X, 200, X, X, X),
     "reports:spotcheck_problems": row("", *READERS),
     "reports:spotcheck_mark": row("spot_check", 302, X, X, X, X, 302, X, X, X),
-    "reports:spotcheck_resolve": row("spot_check", 302, SR, SR, SR, X, X, 404, 404, 404),
+    "reports:spotcheck_resolve": row("spot_check", 302, SR, SR, SR, X, X, X, X, X),
 }
 
 # Query strings and POST data that make a request meaningful (an empty one would be a 404 or 400
