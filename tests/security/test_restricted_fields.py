@@ -11,7 +11,6 @@ roster export (registry.roster.export: the columns are left out), the import pre
 """
 
 import io
-import json
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from openpyxl import load_workbook
 from qidong_care.accounts.roles import ROLE_CAPABILITIES, Capability, Role
 from registry.choices import DisabilityLevel, DisabilityType, Health
 from registry.national.form import NATIONAL_FIELDS
-from registry.national.models import LineKind, ReconciliationLine, ReconciliationRun, Resolution
+from registry.national.models import LineKind, ReconciliationLine, ReconciliationRun
 from registry.services import child_save
 from reports.services.weekly import weekly_report_store
 from reports.weeks import Week
@@ -32,6 +31,8 @@ from tests.factories import make_child
 from tests.visits.conftest import routine
 from visits.choices import Finding
 from visits.services import visit_record
+
+from .world import reconciliation_line
 
 # What must not leak, by what it is; each value is distinctive enough to be searched for in a page.
 MARKERS = {
@@ -86,21 +87,9 @@ def case(db, director, settings, tmp_path):
 
 def health_difference(child, user) -> ReconciliationLine:
     """A reconciliation finding: the national system and the archive disagree on the child's health."""
-    run = ReconciliationRun.objects.create(town=child.town, started_by=user, file_name="全国系统导出.xlsx")
     health = {"field": "health", "ours": MARKERS["health"], "theirs": "健康"}
-    return ReconciliationLine.objects.create(
-        run=run,
-        kind=LineKind.FIELD_DIFF,
-        child=child,
-        town=child.town,
-        village=child.village,
-        name=child.name,
-        id_number_masked=child.id_number_masked,
-        national_json=json.dumps({"name": child.name, "health": MARKERS["health"]}, ensure_ascii=False),
-        diffs_json=json.dumps([health], ensure_ascii=False),
-        diff_fields=["health"],
-        resolution=Resolution.OPEN,
-    )
+    national = {"name": child.name, "health": MARKERS["health"]}
+    return reconciliation_line(child, user, kind=LineKind.FIELD_DIFF, national=national, diffs=[health])
 
 
 def leaks(text: str, names=MARKERS) -> list[str]:
@@ -206,21 +195,7 @@ def test_the_roster_export_holds_health_and_disability_only_for_restricted_roles
 
 def national_run(case, user) -> ReconciliationRun:
     """A run that found the child missing from the national system: the export lists it to add."""
-    child = case["child"]
-    run = ReconciliationRun.objects.create(town=child.town, started_by=user, file_name="全国系统导出.xlsx")
-    ReconciliationLine.objects.create(
-        run=run,
-        kind=LineKind.MISSING_NATIONALLY,
-        child=child,
-        town=child.town,
-        village=child.village,
-        name=child.name,
-        id_number_masked=child.id_number_masked,
-        national_json="{}",
-        diffs_json="[]",
-        resolution=Resolution.OPEN,
-    )
-    return run
+    return reconciliation_line(case["child"], user, kind=LineKind.MISSING_NATIONALLY).run
 
 
 def national_health_cells(rows: list[list[str]]) -> list[str]:

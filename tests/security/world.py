@@ -6,6 +6,7 @@ and the records that belong to no town (a campaign, a stored week, a column mapp
 """
 
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -91,23 +92,23 @@ def _agreement(child: Child, user) -> tuple[Agreement, int]:
     return agreement, agreement.history.exclude(scan="").latest("history_id").history_id
 
 
-def _reconciliation(child: Child, user) -> tuple[ReconciliationRun, ReconciliationLine]:
+def reconciliation_line(child: Child, user, *, kind: str, national: dict | None = None, diffs=()) -> ReconciliationLine:
+    """A run of the child's town with one open finding about the child (national values, differences)."""
     run = ReconciliationRun.objects.create(town=child.town, started_by=user, file_name="全国系统导出.xlsx")
-    line = ReconciliationLine.objects.create(
+    return ReconciliationLine.objects.create(
         run=run,
-        kind=LineKind.LIKELY,
+        kind=kind,
         child=child,
         town=child.town,
         village=child.village,
-        row_number=3,
         name=child.name,
         id_number_masked=child.id_number_masked,
         national_child_no=f"N{child.town.code}",
-        national_json="{}",
-        diffs_json="[]",
+        national_json=json.dumps(national or {}, ensure_ascii=False),
+        diffs_json=json.dumps(list(diffs), ensure_ascii=False),
+        diff_fields=[diff["field"] for diff in diffs],
         resolution=Resolution.OPEN,
     )
-    return run, line
 
 
 def _town_records(town_code: str, village_code: str, *, staff, name: str) -> TownRecords:
@@ -115,7 +116,7 @@ def _town_records(town_code: str, village_code: str, *, staff, name: str) -> Tow
     child = make_child(village, user=staff, name=name)
     agreement, scan_history_id = _agreement(child, staff)
     visit = visit_record(user=staff, child=child, data=routine(timezone.localdate()), findings=[Finding.OUT_OF_SCHOOL])
-    run, line = _reconciliation(child, staff)
+    line = reconciliation_line(child, staff, kind=LineKind.LIKELY)
     return TownRecords(
         town=town,
         village=village,
@@ -141,7 +142,7 @@ def _town_records(town_code: str, village_code: str, *, staff, name: str) -> Tow
             status=ImportJob.Status.COMMITTED,
             report=ContentFile(b"PK", name="report.xlsx"),
         ),
-        run=run,
+        run=line.run,
         line=line,
         spot_check=SpotCheck.objects.create(
             updated_on=timezone.localdate() - timedelta(days=1),
