@@ -216,6 +216,13 @@ def test_the_national_export_fills_the_health_column_only_for_restricted_roles(
     assert national_health_cells(rows) == [""] and not leaks(text_of(rows))
 
 
+def test_the_agreement_list_export_holds_no_restricted_value(case, client, town_staff, inspector, inspector_may_export):
+    url = reverse("agreements:list_export") + "?status=all"
+    for user in (town_staff, inspector):
+        rows = download(client, user, url)
+        assert case["child"].name in text_of(rows) and not leaks(text_of(rows)), user.username
+
+
 def test_the_weekly_report_exports_hold_figures_only(case, client, bureau, inspector):
     week = Week.containing(timezone.localdate() - timedelta(days=7))
     report, _ = weekly_report_store(week=week)
