@@ -29,6 +29,7 @@ wall-clock time would be without the competition (the database server's time is 
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import tempfile
 import time
@@ -43,10 +44,8 @@ COMPARE_ROWS = 5_000
 
 def reset_peak_memory() -> None:
     """Start measuring the peak anew (Linux: clear_refs 5 resets the high-water mark)."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def peak_memory_mb() -> float:
@@ -116,7 +115,9 @@ def _child_dataset(path: Path, rows: int, on: date):
     dataset = None
     with RosterReader(path) as reader:
         validator = RowValidator(reader.layout, RegionIndex.load(), ImportScope(), on)
-        dataset = tablib.Dataset(headers=[*validator.child_keys, "id_number", "id_number_hash", "id_number_masked", "village", "town"])
+        dataset = tablib.Dataset(
+            headers=[*validator.child_keys, "id_number", "id_number_hash", "id_number_masked", "village", "town"]
+        )
         for line, cells in reader.rows():
             row, _ = validator(line, cells)
             if row is None:
@@ -144,7 +145,9 @@ def _child_resource():
     return ChildResource()
 
 
-def import_export_benchmark(*, rows: int = COMPARE_ROWS, path: str | Path | None = None, on: date = SCREENING_DATE) -> dict:
+def import_export_benchmark(
+    *, rows: int = COMPARE_ROWS, path: str | Path | None = None, on: date = SCREENING_DATE
+) -> dict:
     """django-import-export's per-row import of the first `rows` rows of the file; rolled back."""
     from django.db import transaction
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import F
+from django.utils import timezone
 
 from registry.choices import AdultRole, ExitReason, ParentStatus, RosterStatus
 from registry.models import Child, ChildAdult, Region
@@ -159,7 +159,10 @@ def _resigned(values: dict, current: dict) -> Agreement:
     agreement = Agreement(**values, version=current["version"] + 1)
     if current["signed_on"] == values["signed_on"]:  # the same paper: its scan stays
         agreement.scan = current["scan"]
-        agreement.scan_content_type, agreement.scan_uploaded_at = current["scan_content_type"], current["scan_uploaded_at"]
+        agreement.scan_content_type, agreement.scan_uploaded_at = (
+            current["scan_content_type"],
+            current["scan_uploaded_at"],
+        )
     return agreement
 
 

@@ -185,3 +185,35 @@ def insert_plain(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> N
     for start in range(0, len(rows), CHUNK):
         batch = (SimpleNamespace(**row) for row in rows[start : start + CHUNK])
         _write(model._meta.db_table, columns, map(make_row, batch))
+
+
+def update_many(model: type[models.Model], objs: Sequence[Any], names: Sequence[str], *, when: datetime) -> None:
+    """SQLite: overwrite the fields `names` of existing rows with one executemany per chunk (Django's
+    bulk statements would be split to keep under SQLite's 999 parameters: a statement per few rows)."""
+    fields = [model._meta.get_field(name) for name in names]
+    for field in fields:
+        if getattr(field, "auto_now", False):
+            for obj in objs:
+                setattr(obj, field.attname, when)
+    make_row = _row_maker([*fields, model._meta.pk])
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), CHUNK):
+            cursor.executemany(sql, [make_row(obj) for obj in objs[start : start + CHUNK]])
+
+
+def write_history(
+    model: type[models.Model], objs: Sequence[Any], *, kind: str, user, reason: str, when: datetime
+) -> None:
+    """History rows ("~" changed, "-" deleted) of existing rows as simple-history writes them, with
+    who, when and why: COPY on PostgreSQL, one executemany per chunk elsewhere."""
+    historical = model.history.model
+    tracked = list(historical.tracked_fields)
+    make_row = _row_maker(tracked)
+    columns = [field.column for field in tracked]
+    columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    tail = (connection.ops.adapt_datetimefield_value(when), reason, kind, getattr(user, "pk", None))
+    for start in range(0, len(objs), CHUNK):
+        _write(historical._meta.db_table, columns, (make_row(obj) + tail for obj in objs[start : start + CHUNK]))
