@@ -283,7 +283,9 @@ def record_archive_update(children: list[Child], *, on: date | None = None) -> N
 
 def archive_changed(children: list[Child], *, source: str, user=None) -> None:
     """Let downstream apps react to changed archives (settings.ARCHIVE_CHANGE_HANDLERS), inside the
-    same transaction: an agreement to re-sign, a referral to open (通知 二.4)."""
+    same transaction: an agreement to re-sign, a referral to open (通知 二.4). `children` are Child
+    instances, or (from a roster import) registry.roster.changed.WrittenChild records with the same
+    attribute names; handlers read pk, town_id, village_id, roster_status and the archive's facts."""
     if not children:
         return
     for path in settings.ARCHIVE_CHANGE_HANDLERS:

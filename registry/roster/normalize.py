@@ -36,6 +36,7 @@ _MONTH_PATTERNS = (
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_WELL_FORMED_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class CellError(ValueError):
@@ -170,6 +171,11 @@ def id_number(raw: object, *, column: str, on: date) -> str:
     A number cell holding an 18-digit ID has lost its last digits (Excel keeps 15): id_number_cell."""
     if raw is None or raw == "":
         return ""
+    if type(raw) is str and _WELL_FORMED_ID.fullmatch(raw):
+        try:
+            return id_info(raw, on).number  # 18 ASCII characters as typed, the common case
+        except IdNumberError as error:
+            raise CellError(error.code, f"{column}{error.message}") from None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if abs(raw) >= 1e15:
             raise CellError(

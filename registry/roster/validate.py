@@ -112,6 +112,7 @@ class RowValidator:
         self.role_fields = {
             role: tuple(name for name in ROLE_FIELDS[role] if has(f"{role}_{name}")) for role in self.roles
         }
+        self.role_keys = {role: [(name, f"{role}_{name}") for name in self.role_fields[role]] for role in self.roles}
         positions = self.layout.positions
         self.width = max(positions.values()) + 1
         # Every column but the region ones, read by one loop: (key, position, parser, header).
@@ -264,14 +265,14 @@ class _RowCheck:
         return info.gender, info.birth_date
 
     def adult(self, role: str) -> AdultEntry:
-        fields = self.v.role_fields[role]
-        entry = AdultEntry(role=role, relation=PARENT_RELATIONS.get(role, ""), fields=fields)
         parsed = self.parsed
-        for name in fields:
-            value = parsed[f"{role}_{name}"]
-            setattr(entry, name, value if value is not None else ("" if name != "departed_on" else None))
-        entry.id_hash = _hash(entry.id_number) if entry.id_number else ""
-        return entry
+        values = {name: parsed[key] for name, key in self.v.role_keys[role]}
+        for name, value in values.items():
+            if value is None and name != "departed_on":
+                values[name] = ""
+        values.setdefault("relation", PARENT_RELATIONS.get(role, ""))
+        number = values.get("id_number")
+        return AdultEntry(role=role, fields=self.v.role_fields[role], id_hash=_hash(number) if number else "", **values)
 
 
 @lru_cache(maxsize=4096)  # the same adult in two roles of a row, and on sibling rows

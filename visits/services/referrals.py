@@ -41,6 +41,11 @@ def _existing_open(pairs: Sequence[tuple[Child, str]]) -> set[tuple[int, str]]:
     return found
 
 
+def _child_of(child) -> dict:
+    """A Child, or a record with its attributes (a roster import passes small records, not instances)."""
+    return {"child": child} if isinstance(child, Child) else {"child_id": child.pk}
+
+
 def referrals_open(
     findings: Sequence[tuple[Child, str]],
     *,
@@ -66,7 +71,7 @@ def referrals_open(
         seen.add((child.pk, finding))
         fresh.append(
             Referral(
-                child=child,
+                **_child_of(child),
                 town_id=child.town_id,
                 village_id=child.village_id,
                 trigger=finding,
