@@ -11,7 +11,7 @@ HISTORY_INDEX = "registry_historicalchild_id_date"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0003_national"),
+        ("registry", "0004_child_list_indexes"),
     ]
 
     operations = [
