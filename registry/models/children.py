@@ -126,7 +126,9 @@ class Child(models.Model):
             models.Index(fields=["name", "birth_date", "village"], name="child_duplicate_key"),
             # The age-out job's look-up: children not exited yet, by birth date (registry.ageout).
             models.Index(
-                fields=["birth_date"], name="child_not_exited_birth", condition=~models.Q(roster_status=RosterStatus.EXITED)
+                fields=["birth_date"],
+                name="child_not_exited_birth",
+                condition=~models.Q(roster_status=RosterStatus.EXITED),
             ),
         ]
         permissions = [("reveal_personal_data", "查看完整身份证号码和电话")]
