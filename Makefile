@@ -34,5 +34,12 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint templates --reformat
 
+# Performance at province scale (README "Performance"): seeds BENCH_CHILDREN children (default
+# 1,000,000) into DATABASE_URL, which must be a PostgreSQL of the bench's own (e.g.
+# postgres://postgres@127.0.0.1:5432/qc_bench), measures pages, jobs, the roster import and a load
+# test, prints a table and writes bench/results.json. BENCH_LOAD=0 / BENCH_ROSTER=0 skip parts.
+bench: venv
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) var staticfiles

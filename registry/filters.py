@@ -4,7 +4,9 @@ to a filtered list (`?status=active&missing=1`) and a filtered page can be bookm
 import re
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Func, Q, QuerySet, TextField
 from django.utils import timezone
 
 from qidong_care.core.crypto import blind_index
@@ -12,7 +14,7 @@ from qidong_care.core.crypto import blind_index
 from .choices import RosterStatus, Verdict
 from .models import Child, Region, RegionLevel
 from .rules.idnumber import normalize_id_number
-from .scope import visible_regions
+from .scope import sees_whole_county, visible_regions
 
 ID_NUMBER_SHAPE = re.compile(r"\d{17}[\dX]")
 YES_NO = (("1", "是"), ("0", "否"))
@@ -38,6 +40,26 @@ def _flag(field_name: str):
         return queryset.filter(**{field_name: value == "1"})
 
     return apply
+
+
+class NameCharacters(Func):
+    """string_to_array(name, NULL): the characters of a name, as the GIN index of migration
+    registry 0004 has them (PostgreSQL only)."""
+
+    function = "string_to_array"
+    template = "%(function)s(%(expressions)s, NULL)"
+    output_field = ArrayField(TextField())
+
+
+def name_search(queryset: QuerySet[Child], text: str) -> QuerySet[Child]:
+    """Names containing `text`. Chinese names are two or three characters, too short for trigrams:
+    on PostgreSQL the index of each name's characters narrows the rows to those holding all of
+    the text's characters, and LIKE then checks they stand together."""
+    queryset = queryset.filter(name__contains=text)
+    if connection.vendor != "postgresql":
+        return queryset
+    characters = sorted(set(text))
+    return queryset.alias(name_characters=NameCharacters("name")).filter(name_characters__contains=characters)
 
 
 class ChildFilter(django_filters.FilterSet):
@@ -73,9 +95,14 @@ class ChildFilter(django_filters.FilterSet):
             Q(pk__in=regions.values("parent_id")) | Q(pk__in=regions.values("pk"))
         )
         villages = regions.filter(level=RegionLevel.VILLAGE).order_by("code")
-        town = (data or {}).get("town", "")
-        if str(town).isdigit():  # villages of the chosen town only
+        town, village = (str((data or {}).get(key, "")) for key in ("town", "village"))
+        if town.isdigit():  # villages of the chosen town only
             villages = villages.filter(parent_id=int(town))
+        elif sees_whole_county(user):
+            # A county has hundreds of villages: offer those of the chosen village's town (a link from
+            # a dashboard), or none until a town is chosen.
+            chosen = Region.objects.filter(pk=int(village)).values("parent_id") if village.isdigit() else []
+            villages = villages.filter(parent_id__in=chosen)
         self.filters["town"].queryset = towns.order_by("code")
         self.filters["village"].queryset = villages
         for name in ("town", "village"):
@@ -87,7 +114,7 @@ class ChildFilter(django_filters.FilterSet):
         number = normalize_id_number(text)
         if ID_NUMBER_SHAPE.fullmatch(number):
             return queryset.filter(id_number_hash=blind_index(number))
-        return queryset.filter(name__contains=text) if text else queryset
+        return name_search(queryset, text) if text else queryset
 
     def without_agreement(self, queryset: QuerySet[Child], name: str, value: str) -> QuerySet[Child]:
         """Children on the roster without a valid signed agreement today (通知 二.2: 全覆盖): the
