@@ -6,6 +6,7 @@ from django.shortcuts import render
 from qidong_care.accounts.roles import Capability
 
 from ..filters import ChildFilter
+from ..pagination import CachedCountPaginator
 from ..rules.eligibility import FLAG_LABELS
 from ..selectors import children_for_list, suspected_children
 from .access import query_string_without_page, require_capability
@@ -17,7 +18,7 @@ PAGE_SIZE = 25
 def child_list(request):
     """Filters live in the query string (`?status=active&missing=1`): home-page cards link here."""
     filterset = ChildFilter(request.GET, queryset=children_for_list(request.user), user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
