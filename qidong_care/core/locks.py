@@ -18,17 +18,26 @@ from django.conf import settings
 from django.db import connection
 
 
+def _scoped(name: str) -> str:
+    """`name` within this database: advisory locks are server-wide and lock files machine-wide, so
+    two databases on one server (parallel test runs, two sites) must not share them. An in-memory
+    SQLite database is its process's own, and so are its locks."""
+    database = str(connection.settings_dict["NAME"])
+    if connection.vendor == "sqlite" and ("mode=memory" in database or database == ":memory:"):
+        database = f"{database}:{os.getpid()}"
+    return f"{database}:{name}"
+
+
 def _key(name: str) -> int:
-    """A signed 64-bit number for `name` (PostgreSQL advisory locks take a bigint)."""
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    """A signed 64-bit number for `name` in this database (PostgreSQL advisory locks take a bigint)."""
+    return int.from_bytes(hashlib.sha256(_scoped(name).encode()).digest()[:8], "big", signed=True)
 
 
 def _lock_file(name: str) -> Path:
-    """One file per lock name and database (test databases of parallel test runs do not collide)."""
+    """One file per lock name and database."""
     folder = Path(settings.VAR_DIR) / "locks"
     folder.mkdir(parents=True, exist_ok=True)
-    scope = f"{settings.DATABASES['default']['NAME']}:{name}"
-    return folder / f"{hashlib.sha256(scope.encode()).hexdigest()[:32]}.lock"
+    return folder / f"{hashlib.sha256(_scoped(name).encode()).hexdigest()[:32]}.lock"
 
 
 @contextmanager
