@@ -5,7 +5,8 @@ line 8; DESIGN.md "Data that must never be lost").
 same adult (each through the archive of a different child of the family), the same child for a
 visit that changes the archive, or the same care agreement, at the same version; each changes
 random fields; both submit together (released by a barrier, with a random delay of 0–3 ms each),
-on threads with database connections of their own. For every pair exactly one wins, the other is
+on threads with database connections of their own (in two forked processes, each with its own
+records, so that Python uses both cores). For every pair exactly one wins, the other is
 told in Chinese that the record changed meanwhile, the stored record is what it was plus the
 winner's changes, and every history row written in the meantime names the winner.
 
