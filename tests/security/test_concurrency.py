@@ -5,7 +5,8 @@ line 8; DESIGN.md "Data that must never be lost").
 same adult (each through the archive of a different child of the family), the same child for a
 visit that changes the archive, or the same care agreement, at the same version; each changes
 random fields; both submit together (released by a barrier, with a random delay of 0–3 ms each),
-on threads with database connections of their own. For every pair exactly one wins, the other is
+on threads with database connections of their own (in two forked processes, each with its own
+records, so that Python uses both cores). For every pair exactly one wins, the other is
 told in Chinese that the record changed meanwhile, the stored record is what it was plus the
 winner's changes, and every history row written in the meantime names the winner.
 
@@ -33,6 +34,7 @@ from agreements.services import agreement_sign, parties_of
 from registry.choices import AdultRole, ContactFrequency, Relation
 from registry.models import Adult, Child
 from registry.services import AdultInput, child_save
+from tests.agreements.conftest import sign
 from tests.conftest import DIRECTOR_VILLAGES
 from tests.factories import complete_adults, make_child, make_id
 from tests.visits.conftest import routine
@@ -246,16 +248,7 @@ def records(user) -> dict[str, list[int]]:
         make_child(YAGUANG, user=user, name=f"妹妹{slot}", male=False, birth=date(2017, 6, 1), adults=family)
         found["adult"].append(first.links.get(role=AdultRole.FATHER).adult_id)
         signed = make_child(YAGUANG, user=user, name=f"协议儿童{slot}")
-        agreement_sign(
-            user=user,
-            child=signed,
-            signed_on=date(2026, 3, 1),
-            valid_from=date(2026, 3, 1),
-            valid_until=date(2027, 2, 28),
-            principals=parties_of(signed).principals,
-            witness_name="亚光村村民委员会",
-        )
-        found["agreement"].append(Agreement.objects.get(child=signed).pk)
+        found["agreement"].append(sign(signed, user=user).pk)
     return found
 
 

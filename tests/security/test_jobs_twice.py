@@ -17,13 +17,13 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import Agreement
-from agreements.services import agreement_sign, parties_of
 from qidong_care.celery import app
 from qidong_care.core import jobs
 from qidong_care.core.models import JobRun
 from reports.models import DeadlineKind
 from reports.services.campaigns import campaign_save
 from tests import factories
+from tests.agreements.conftest import sign
 from tests.conftest import DIRECTOR_VILLAGES, SAMPLE_DATE
 from tests.factories import make_child
 from visits.choices import Finding, ReferralSource
@@ -83,15 +83,7 @@ def seed(users) -> None:
     child = make_child(YAGUANG, user=town_staff, name="石红轩")  # not visited this month: the reminder
     make_child(KEMING, user=town_staff, name="顾小雨", birth=date(2010, 11, 20))  # 16 on 2026-11-20: age-out
     child.refresh_from_db()
-    agreement_sign(
-        user=town_staff,
-        child=child,
-        signed_on=date(2026, 3, 1),
-        valid_from=date(2026, 3, 1),
-        valid_until=date(2027, 2, 28),
-        principals=parties_of(child).principals,
-        witness_name="亚光村村民委员会",
-    )
+    sign(child, user=town_staff)
     Agreement.objects.filter(child=child).update(valid_until=date(2026, 11, 1))  # lapsed: to re-sign
     referrals_open(  # opened a month ago: both overdue, one high-risk
         [(child, Finding.ALONE), (child, Finding.OUT_OF_SCHOOL)],

@@ -89,6 +89,12 @@ def start_worker() -> subprocess.Popen:
     return subprocess.Popen(command, cwd=BASE_DIR, env=worker_environment(), stdout=subprocess.DEVNULL)
 
 
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.kill()
+    worker.wait(timeout=30)
+
+
 def writing_backends() -> list[int]:
     """Sessions (not ours) holding a write lock on a registry table: an import transaction writing."""
     with connection.cursor() as cursor:
@@ -154,11 +160,8 @@ def test_killing_the_worker_while_the_import_writes_leaves_the_database_as_it_wa
         job = confirmed_job(admin_user, big)
         writers = wait_for(writing_backends, seconds=180, what="the worker to start writing")
         os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=30)
+        stop(worker)
     wait_for(lambda: not set(writers) & set(writing_backends()), seconds=30, what="PostgreSQL to end the session")
 
     assert table_fingerprints() == before  # not one row written, changed or half-written
