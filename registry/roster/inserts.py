@@ -130,7 +130,9 @@ def _kept(rows: Iterable[tuple], into: list[tuple]) -> Iterator[tuple]:
         yield row
 
 
-def insert_with_history(model: type[models.Model], objs: Sequence[Any], *, user, reason: str, when: datetime) -> None:
+def insert_with_history(
+    model: type[models.Model], objs: Sequence[Any], *, user, reason: str | None, when: datetime
+) -> None:
     """Insert `objs` (new, unsaved) and a "+" history row for each; their primary keys are set.
 
     `objs` are instances of `model`, or plain objects with an attribute per column (`id`, `child_id`…),
