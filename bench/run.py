@@ -302,11 +302,24 @@ def table(results: dict) -> str:
         lines.append(f"{name:40s} {job['seconds']:8.2f} s {target}")
     roster = results.get("roster")
     if roster:
-        lines += ["", "roster import: " + json.dumps(roster, ensure_ascii=False)]
+        lines += ["", roster_line(roster)]
     load = results.get("load")
     if load:
         lines += ["", "load test: " + json.dumps(load, ensure_ascii=False)]
     return "\n".join(lines)
+
+
+def roster_line(roster: dict) -> str:
+    if "error" in roster:
+        return f"roster import: failed: {roster['error']}"
+    create, again, compared = roster.get("create", {}), roster.get("reimport", {}), roster.get("import_export")
+    line = (f"roster import of {roster.get('rows', 0):,} rows: new {create.get('seconds')} s (target < 60), "
+            f"re-imported unchanged {again.get('seconds')} s (target < 30), "
+            f"peak memory {max(create.get('peak_memory_mb') or 0, again.get('peak_memory_mb') or 0)} MB")  # fmt: skip
+    if isinstance(compared, dict) and compared.get("ms_per_row"):
+        ratio = roster.get("ratio_per_row") or round(compared["ms_per_row"] / create["ms_per_row"], 1)
+        line += f"; django-import-export {compared['ms_per_row']} ms/row vs ours {create.get('ms_per_row')}: ×{ratio}"
+    return line
 
 
 def main() -> None:
