@@ -38,6 +38,7 @@ HUILONG = "320681100"
 COUNTY = "320681"
 TARGETS_MS = {"list": 150, "archive": 150, "dashboard": 300}
 JOB_TARGETS_S = {"weekly_report": 60, "age_out": 30}
+COLD_REPEATS = 3
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -94,8 +95,10 @@ def bench_users() -> dict:
 # --- pages -----------------------------------------------------------------------------------------
 
 
-def time_requests(client, urls: list[str], *, repeats: int, warmup: int = 2) -> dict:
-    """p50/p95 (ms) of `repeats` GETs cycling through `urls`, and the queries of one more."""
+def time_requests(client, urls: list[str], *, repeats: int, warmup: int = 2, cold: bool = False) -> dict:
+    """p50/p95 (ms) of `repeats` GETs cycling through `urls`, and the queries of one more. `cold`
+    empties the cache before each request: the cost when cached counts and live figures expired."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -104,6 +107,8 @@ def time_requests(client, urls: list[str], *, repeats: int, warmup: int = 2) -> 
     times = []
     for index in range(repeats):
         url = urls[index % len(urls)]
+        if cold:
+            cache.clear()
         started = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -138,7 +143,7 @@ def sample_children(user, count: int, rnd: random.Random) -> list:
 
 
 def page_cases(users: dict, rnd: random.Random) -> list[tuple[str, str, str, list[str]]]:
-    """(name, kind, role, urls) of every measured page."""
+    """(name, kind, role, urls) of every measured page; "(cold)" ones with the cache emptied first."""
     from django.urls import reverse
 
     from registry.models import Region
@@ -165,6 +170,8 @@ def page_cases(users: dict, rnd: random.Random) -> list[tuple[str, str, str, lis
         ("town dashboard", "dashboard", "town_staff", [reverse("reports:dashboard")]),
         ("town dashboard (bureau)", "dashboard", "bureau", [reverse("reports:town_dashboard", args=[town.pk])]),
         ("county dashboard", "dashboard", "bureau", [reverse("reports:dashboard")]),
+        ("child list, first page (cold)", "list", "bureau", [reverse("registry:child_list")]),
+        ("town dashboard (cold)", "dashboard", "town_staff", [reverse("reports:dashboard")]),
     ]
     return cases
 
@@ -179,7 +186,9 @@ def measure_pages(users: dict, *, repeats: int, warmup: int = 2) -> list[dict]:
         clients[role] = Client()
         clients[role].force_login(user)
     for name, kind, role, urls in page_cases(users, rnd):
-        figures = time_requests(clients[role], urls, repeats=repeats, warmup=warmup)
+        cold = name.endswith("(cold)")
+        times = min(repeats, COLD_REPEATS) if cold else repeats
+        figures = time_requests(clients[role], urls, repeats=times, warmup=0 if cold else warmup, cold=cold)
         target = TARGETS_MS[kind]
         rows.append({"page": name, "kind": kind, "role": role, "target_p95_ms": target,
                      "meets_target": figures["p95_ms"] <= target, **figures})  # fmt: skip
@@ -246,6 +255,17 @@ def measure_jobs() -> dict:
     return results
 
 
+def measure_live_refresh() -> dict:
+    """The 5-minute beat job that fills the dashboards' cache (reports.live): seconds."""
+    from reports.selectors import refresh_live_figures
+
+    started = time.perf_counter()
+    summary = refresh_live_figures()
+    seconds = time.perf_counter() - started
+    print(f"  {'refresh_live_figures':40s} {seconds:7.2f} s", flush=True)
+    return {"seconds": round(seconds, 2), "result": summary}
+
+
 # --- roster import (a child process on a database of its own) ---------------------------------------
 
 
@@ -275,16 +295,31 @@ def table(results: dict) -> str:
                       f"{admin['our_list']['p50_ms']} ms: ×{admin['ratio_p50']}; "
                       f"search ×{admin['ratio_search_p50']}"]  # fmt: skip
     lines.append("")
+    if results.get("live_refresh"):
+        lines.append(f"{'refresh_live_figures (every 5 min)':40s} {results['live_refresh']['seconds']:8.2f} s")
     for name, job in results.get("jobs", {}).items():
         target = f"(target ≤ {job['target_s']} s)" if job.get("target_s") else ""
         lines.append(f"{name:40s} {job['seconds']:8.2f} s {target}")
     roster = results.get("roster")
     if roster:
-        lines += ["", "roster import: " + json.dumps(roster, ensure_ascii=False)]
+        lines += ["", roster_line(roster)]
     load = results.get("load")
     if load:
         lines += ["", "load test: " + json.dumps(load, ensure_ascii=False)]
     return "\n".join(lines)
+
+
+def roster_line(roster: dict) -> str:
+    if "error" in roster:
+        return f"roster import: failed: {roster['error']}"
+    create, again, compared = roster.get("create", {}), roster.get("reimport", {}), roster.get("import_export")
+    line = (f"roster import of {roster.get('rows', 0):,} rows: new {create.get('seconds')} s (target < 60), "
+            f"re-imported unchanged {again.get('seconds')} s (target < 30), "
+            f"peak memory {max(create.get('peak_memory_mb') or 0, again.get('peak_memory_mb') or 0)} MB")  # fmt: skip
+    if isinstance(compared, dict) and compared.get("ms_per_row"):
+        ratio = roster.get("ratio_per_row") or round(compared["ms_per_row"] / create["ms_per_row"], 1)
+        line += f"; django-import-export {compared['ms_per_row']} ms/row vs ours {create.get('ms_per_row')}: ×{ratio}"
+    return line
 
 
 def main() -> None:
@@ -303,6 +338,8 @@ def main() -> None:
     users = bench_users()
     from django.test.utils import override_settings
 
+    print("live figures (the beat job, before the dashboards are opened):", flush=True)
+    results["live_refresh"] = measure_live_refresh()
     print("pages:", flush=True)
     with override_settings(ROOT_URLCONF="bench.urls"):
         results["pages"] = measure_pages(users, repeats=repeats)

@@ -2,16 +2,16 @@
 its to-do list. Each is a fixed number of grouped queries, whatever the number of children."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from registry.models import ArchiveUpdate, Child, Region
-from registry.scope import scope_filter, sees_whole_county, visible_regions
+from registry.models import ArchiveUpdate, Child, Region, RegionLevel
+from registry.scope import region_ids_by_level, scope_filter, sees_whole_county, visible_regions
 from registry.selectors import StatusCounts, status_counts_by
 
-from . import links, sources
+from . import links, live, sources
 from .figures import ratio, total_of, week_rows
 from .models import SpotCheck, SpotCheckResult, WeeklyReport, WeeklyReportRow
 from .weeks import Week
@@ -27,6 +27,7 @@ class WeekView:
     rows: list[WeeklyReportRow]
     total: WeeklyReportRow
     report: WeeklyReport | None
+    computed_at: datetime | None = None  # live figures: when they were computed (reports.live)
 
     @property
     def live(self) -> bool:
@@ -43,9 +44,17 @@ def stored_week(report: WeeklyReport) -> WeekView:
 
 
 def live_week() -> WeekView:
+    """The current week so far, from the cache the beat job fills (reports.live)."""
     week = Week.containing(timezone.localdate())
-    rows = week_rows(week, until=None)
-    return WeekView(week, rows, total_of(rows), None)
+    figures = live.cached(live.live_week_key(week), lambda: week_rows(week, until=None))
+    rows = figures.value
+    return WeekView(week, rows, total_of(rows), None, figures.computed_at)
+
+
+def refresh_live_week() -> WeekView:
+    week = Week.containing(timezone.localdate())
+    figures = live.refresh(live.live_week_key(week), lambda: week_rows(week, until=None))
+    return WeekView(week, figures.value, total_of(figures.value), None, figures.computed_at)
 
 
 def with_links(rows: list[WeeklyReportRow]) -> list[WeeklyReportRow]:
@@ -120,10 +129,21 @@ class VillageRow:
         return any(vars(self.counts).values())
 
 
+def village_status_key(user, town: Region) -> str:
+    """Everyone who sees the whole town shares the town's figures."""
+    whole = sees_whole_county(user) or town.pk in region_ids_by_level(user)[RegionLevel.TOWN]
+    return f"reports:village-status:{town.pk}:{'town' if whole else live.scope_key(user)}"
+
+
+def village_status(user, town: Region) -> live.Live:
+    """Children by village and status in the user's part of the town (cached, reports.live)."""
+    children = Child.objects.visible_to(user).filter(town=town)
+    return live.cached(village_status_key(user, town), lambda: dict(status_counts_by(children, "village_id")))
+
+
 def village_table(user, town: Region, *, week: Week, today: date) -> list[VillageRow]:
     """The town's villages in the user's scope: children by status, and updates this week so far."""
-    children = Child.objects.visible_to(user).filter(town=town)
-    status = status_counts_by(children, "village_id")
+    status = village_status(user, town).value
     updates = dict(
         ArchiveUpdate.objects.filter(town=town, on__gte=week.start, on__lte=min(week.end, today))
         .filter(scope_filter(user, town_field="town_id", village_field="child__village_id"))
@@ -163,20 +183,40 @@ def open_problems(user, town: Region | None = None):
     return items.filter(town=town) if town is not None else items
 
 
+def todo_key(user, town: Region, today: date) -> str:
+    return f"reports:todo:{town.pk}:{live.scope_key(user)}:{today.isoformat()}"
+
+
+def county_todo_key(today: date) -> str:
+    return f"reports:county-todo:{today.isoformat()}"
+
+
+def _county_todo_figures(today: date) -> tuple[dict, dict, dict]:
+    """Agreement and visit coverage and referral counts of every town (cached, reports.live)."""
+    return (
+        sources.agreement_coverage_by_town(on=today),
+        sources.visit_coverage_by_town(month_start=today.replace(day=1), on=today),
+        sources.referral_counts_by_town(at=timezone.now()),
+    )
+
+
+def _scoped_todo_figures(user, today: date) -> tuple[int | None, int | None, int | None]:
+    visits = sources.visit_todo_counts(user, on=today)
+    return sources.agreement_todo_count(user, on=today), visits.get("visits_due"), visits.get("referrals_overdue")
+
+
 def _other_apps_todo(user, town: Region, today: date) -> tuple[int | None, int | None, int | None]:
     """Agreements to sign, visits due, referrals overdue. Town staff get their own to-do counts;
-    county-wide users looking at a town get that town's figures."""
+    county-wide users looking at a town get that town's figures. Both from the cache (reports.live)."""
     if sees_whole_county(user):
-        agreement = sources.agreement_coverage_by_town(on=today).get(town.pk)
-        visit = sources.visit_coverage_by_town(month_start=today.replace(day=1), on=today).get(town.pk)
-        referral = sources.referral_counts_by_town(at=timezone.now()).get(town.pk)
+        figures = live.cached(county_todo_key(today), lambda: _county_todo_figures(today)).value
+        agreement, visit, referral = (by_town.get(town.pk) for by_town in figures)
         return (
             max(agreement.needing - agreement.signed_valid, 0) if agreement else None,
             max(visit.active - visit.visited, 0) if visit else None,
             referral.overdue if referral else None,
         )
-    visits = sources.visit_todo_counts(user, on=today)
-    return sources.agreement_todo_count(user, on=today), visits.get("visits_due"), visits.get("referrals_overdue")
+    return live.cached(todo_key(user, town, today), lambda: _scoped_todo_figures(user, today)).value
 
 
 def town_todos(user, town: Region, *, counts: StatusCounts, today: date) -> list[Todo]:
@@ -201,3 +241,18 @@ def sum_counts(rows: list[VillageRow]) -> StatusCounts:
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(row.counts, name))
     return total
+
+
+def refresh_live_figures(*, today: date | None = None) -> dict:
+    """The beat job's work (reports.refresh_live_figures): the county's live week and to-do figures,
+    and each town's village table and its staff's to-do list, recomputed into the cache."""
+    today = today or timezone.localdate()
+    refresh_live_week()
+    live.refresh(county_todo_key(today), lambda: _county_todo_figures(today))
+    towns = list(Region.objects.towns().active().order_by("code"))
+    for town in towns:
+        staff = live.town_staff_view(town)
+        children = Child.objects.filter(town=town)
+        live.refresh(village_status_key(staff, town), lambda c=children: dict(status_counts_by(c, "village_id")))
+        live.refresh(todo_key(staff, town, today), lambda s=staff: _scoped_todo_figures(s, today))
+    return {"towns": len(towns)}

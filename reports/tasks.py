@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from qidong_care.core.jobs import job_run
 
+from .selectors import refresh_live_figures as live_figures_refresh
 from .services.campaigns import deadlines_remind
 from .services.spotchecks import spot_checks_draw
 from .services.weekly import weekly_report_for_last_week
@@ -33,3 +34,9 @@ def draw_spot_checks(on: str | None = None) -> dict:
 def remind_deadlines(on: str | None = None) -> dict:
     """Daily 08:30: towns behind on a campaign deadline 2 and 1 days ahead get a reminder."""
     return job_run("remind_deadlines", deadlines_remind, trigger="schedule", on=_day(on))
+
+
+@shared_task(name="reports.refresh_live_figures")
+def refresh_live_figures() -> dict:
+    """Every 5 minutes: the dashboards' live figures recomputed into the cache (reports.live)."""
+    return job_run("refresh_live_figures", live_figures_refresh, trigger="schedule")

@@ -56,6 +56,14 @@ def make_user(username: str, role: str, codes: tuple[str, ...], **extra) -> User
     return user
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache (dashboards keep live figures there, reports.live)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def region():
     """Look a region up by code: region("320681100")."""

@@ -71,5 +71,6 @@ def _town_page(request, town):
             "active": [row.active for row in trend],
         },
         "county_view": sees_whole_county(user),
+        "computed_at": selectors.village_status(user, town).computed_at,
     }
     return render(request, "reports/dashboard_town.html", context)
