@@ -44,6 +44,7 @@ RUNS = {
     "registry.age_out": {"on": TODAY.isoformat()},
     "reports.draw_spot_checks": {"on": (TODAY + timedelta(days=1)).isoformat()},
     "reports.remind_deadlines": {"on": TODAY.isoformat()},
+    "reports.refresh_live_figures": {},  # the cache of live dashboard figures, and its JobRun row
 }
 app.loader.import_default_modules()  # the tasks of every app, as a worker registers them
 SCHEDULED = sorted({entry["task"] for entry in app.conf.beat_schedule.values()})
