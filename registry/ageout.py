@@ -1,7 +1,8 @@
 """剔除超龄儿童 (通知 二.3): children who are 16 leave the roster as 超龄退出 on their 16th birthday.
 
-Nothing is deleted. In bulk: one locking SELECT, one UPDATE per exit date (children born on the same
-day share it; a daily run has one), history rows written with `bulk_history_create` (reason
+Nothing is deleted. In bulk, a fixed number of statements per exit date and per thousand children
+(never one per child): one locking SELECT, one UPDATE per exit date (children born on the same day
+share it; a daily run has one), history rows copied by the database (`history_copy`, reason
 "超龄自动退出"), dynamic-update rows, and the archive-change hook, all in one transaction. Django's
 `bulk_update` (CASE WHEN over every row) is avoided on purpose (DESIGN.md).
 
@@ -17,12 +18,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qidong_care.core.history_copy import history_copy
+
 from .choices import ExitReason, RosterStatus
 from .models import Child
 from .rules.eligibility import AGE_LIMIT
 from .services import archive_changed, record_archive_update
 
 AGE_OUT_REASON = "超龄自动退出"
+EXIT_FIELDS = ("id", "town_id", "village_id", "birth_date", "roster_status", "exit_reason", "exit_date", "version")
 CHUNK = 1000
 
 
@@ -63,6 +67,16 @@ def _exit(ids: list[int], exit_date: date, now) -> int:
     )
 
 
+def _children_for_hooks(ids: list[int]) -> list[Child]:
+    """The exited children for the dynamic-update rows and the archive-change hook. Only the columns
+    an exit concerns are read (no decryption); any other is still read on access, so a hook stays
+    correct, only slower."""
+    children: list[Child] = []
+    for chunk in _chunks(ids):
+        children += Child.objects.filter(pk__in=chunk).only(*EXIT_FIELDS).order_by("pk")
+    return children
+
+
 @transaction.atomic
 def children_age_out(*, on: date) -> int:
     """Exit every child not yet exited who is 16 or older on `on`; returns how many left."""
@@ -81,10 +95,10 @@ def children_age_out(*, on: date) -> int:
     for exit_date, ids in sorted(by_exit_date.items()):
         for chunk in _chunks(ids):
             aged_out += _exit(chunk, exit_date, now)
-    all_ids = [pk for ids in by_exit_date.values() for pk in ids]
-    for chunk in _chunks(sorted(all_ids)):
-        children = list(Child.objects.filter(pk__in=chunk, updated_at=now))
-        Child.history.bulk_history_create(children, update=True, default_change_reason=AGE_OUT_REASON, default_date=now)
-        record_archive_update(children, on=on)
-        archive_changed(children, source=AGE_OUT_REASON)
+    # The locked rows were all not exited yet: every one of them was updated by this run.
+    exited = sorted(pk for ids in by_exit_date.values() for pk in ids)
+    history_copy(Child, exited, when=now, reason=AGE_OUT_REASON)
+    children = _children_for_hooks(exited)
+    record_archive_update(children, on=on)
+    archive_changed(children, source=AGE_OUT_REASON)
     return aged_out

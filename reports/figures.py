@@ -19,14 +19,15 @@ week as it was, and later edits never leak into it. Definitions (reports/README.
 """
 
 from collections import defaultdict
+from dataclasses import fields
 from datetime import date, datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from registry.choices import RosterStatus
 from registry.models import ArchiveUpdate, Child, Region
-from registry.selectors import status_counts_by
+from registry.selectors import StatusCounts, status_counts_by
 
 from . import sources
 from .models import SpotCheck, SpotCheckResult, WeeklyReportRow
@@ -56,10 +57,14 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def records_as_of(moment: datetime) -> QuerySet:
-    """Each child's last historical record before `moment` (children are never deleted)."""
+def records_as_of(moment: datetime, *, among: QuerySet | None = None) -> QuerySet:
+    """Each child's last historical record before `moment` (children are never deleted); `among`
+    (a queryset of child ids) narrows the children looked at before grouping."""
     history = Child.history.model.objects
-    latest = history.filter(history_date__lt=moment).order_by().values("id").annotate(last=Max("history_id"))
+    before = history.filter(history_date__lt=moment)
+    if among is not None:
+        before = before.filter(id__in=among)
+    latest = before.order_by().values("id").annotate(last=Max("history_id"))
     return history.filter(history_id__in=latest.values("last")).exclude(history_type="-")
 
 
@@ -67,30 +72,63 @@ def _by_town(rows, key: str = "n") -> dict[int, int]:
     return {row["town_id"]: row[key] for row in rows}
 
 
-def children_as_of(moment: datetime | None) -> QuerySet:
-    """The children as they stood at `moment`; None means now, answered by the archive itself (its
-    (town, status) indexes are faster than the history)."""
-    return Child.objects.all() if moment is None else records_as_of(moment)
+def _changed_since(moment: datetime) -> QuerySet:
+    """Ids of the children with a historical record at or after `moment`."""
+    return Child.history.model.objects.filter(history_date__gte=moment).values("id")
+
+
+def children_as_of(moment: datetime | None) -> tuple[QuerySet, ...]:
+    """The children as they stood at `moment`, as querysets whose counts add up. None means now: the
+    archive itself. Otherwise the archive for every child whose history has no record since
+    `moment` (its latest record is the archive as it is), and the history for the few changed
+    since: the work grows with the changes since `moment`, not with the size of the roster."""
+    if moment is None:
+        return (Child.objects.all(),)
+    changed = Child.history.model.objects.filter(id=OuterRef("pk"), history_date__gte=moment)
+    return Child.objects.filter(~Exists(changed)), records_as_of(moment, among=_changed_since(moment))
+
+
+def _status_counts(moment: datetime | None) -> dict[int, StatusCounts]:
+    result: dict[int, StatusCounts] = defaultdict(StatusCounts)
+    for part in children_as_of(moment):
+        for town_id, counts in status_counts_by(part, "town_id").items():
+            total = result[town_id]
+            for field in fields(StatusCounts):
+                setattr(total, field.name, getattr(total, field.name) + getattr(counts, field.name))
+    return result
 
 
 def _new_on_roster(start: datetime, end: datetime | None) -> dict[int, int]:
-    before = records_as_of(start).filter(roster_status=RosterStatus.ACTIVE).values("id")
-    after = children_as_of(end).filter(roster_status=RosterStatus.ACTIVE).exclude(id__in=before)
-    return _by_town(after.order_by().values("town_id").annotate(n=Count("*")))
+    """Children on the roster at `end` but not at `start`: only children with a historical record in
+    between can be (anyone else stood at `end` as at `start`), so only those are looked at."""
+    touched = Child.history.model.objects.filter(history_date__gte=start)
+    if end is not None:
+        touched = touched.filter(history_date__lt=end)
+    ids = touched.values("id")
+    at_start = (
+        Child.history.model.objects.filter(id=OuterRef("id"), history_date__lt=start)
+        .order_by("-history_id")
+        .annotate(status=Case(When(history_type="-", then=Value("")), default=F("roster_status")))
+        .values("status")[:1]
+    )
+    at_end = Child.objects.filter(id__in=ids) if end is None else records_as_of(end, among=ids)
+    after = at_end.filter(roster_status=RosterStatus.ACTIVE).annotate(status_at_start=Subquery(at_start))
+    newly = after.filter(Q(status_at_start__isnull=True) | ~Q(status_at_start=RosterStatus.ACTIVE))
+    return _by_town(newly.order_by().values("town_id").annotate(n=Count("*")))
 
 
 def _exits(week: Week, end: datetime | None) -> dict[int, dict[str, int]]:
-    rows = (
-        children_as_of(end)
-        .filter(roster_status=RosterStatus.EXITED, exit_date__gte=week.start, exit_date__lte=week.end)
-        .order_by()
-        .values("town_id", "exit_reason")
-        .annotate(n=Count("*"))
-    )
-    result: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in rows:
-        result[row["town_id"]][row["exit_reason"] or "other"] = row["n"]
-    return result
+    result: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for part in children_as_of(end):
+        rows = (
+            part.filter(roster_status=RosterStatus.EXITED, exit_date__gte=week.start, exit_date__lte=week.end)
+            .order_by()
+            .values("town_id", "exit_reason")
+            .annotate(n=Count("*"))
+        )
+        for row in rows:
+            result[row["town_id"]][row["exit_reason"] or "other"] += row["n"]
+    return {town_id: dict(reasons) for town_id, reasons in result.items()}
 
 
 def _updates(first: date, last: date) -> dict[int, int]:
@@ -110,7 +148,7 @@ class _Inputs:
         end = min(until or timezone.now(), week.ends_at)
         as_of = None if until is None else end  # None: the archive as it is now
         last_day = min(week.end, end.astimezone(week.starts_at.tzinfo).date())
-        self.status = status_counts_by(children_as_of(as_of), "town_id")
+        self.status = _status_counts(as_of)
         self.new = _new_on_roster(week.starts_at, as_of)
         self.exits = _exits(week, as_of)
         self.updates = _updates(week.start, last_day)

@@ -1,6 +1,11 @@
 """History rows for agreements changed in bulk (queryset.update() writes none by itself)."""
 
+from collections import defaultdict
 from collections.abc import Iterable
+
+from django.utils import timezone
+
+from qidong_care.core.history_copy import history_copy
 
 from ..models import Agreement
 
@@ -9,9 +14,16 @@ def history_bulk_create(
     ids: Iterable[int], *, user=None, reason: str = "", reasons: dict[int, str] | None = None, created: bool = False
 ) -> int:
     """One history row per agreement in `ids` as it now stands ("+" when just created, "~" when
-    changed): one read, one insert."""
-    agreements = list(Agreement.objects.filter(pk__in=list(ids)))
-    return history_bulk_create_for(agreements, user=user, reason=reason, reasons=reasons, created=created)
+    changed), copied by the database: one INSERT … SELECT per reason and thousand agreements."""
+    by_reason: dict[str, list[int]] = defaultdict(list)
+    for pk in ids:
+        by_reason[(reasons or {}).get(pk, reason)].append(pk)
+    history_user = user if getattr(user, "is_authenticated", False) else None
+    now, kind = timezone.now(), "+" if created else "~"
+    return sum(
+        history_copy(Agreement, sorted(pks), when=now, reason=why, user=history_user, kind=kind)
+        for why, pks in by_reason.items()
+    )
 
 
 def history_bulk_create_for(

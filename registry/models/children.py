@@ -124,6 +124,12 @@ class Child(models.Model):
             models.Index(fields=["town", "roster_status", "has_missing"], name="child_town_missing"),
             models.Index(fields=["town", "roster_status", "has_errors"], name="child_town_errors"),
             models.Index(fields=["name", "birth_date", "village"], name="child_duplicate_key"),
+            # The age-out job's look-up: children not exited yet, by birth date (registry.ageout).
+            models.Index(
+                fields=["birth_date"],
+                name="child_not_exited_birth",
+                condition=~models.Q(roster_status=RosterStatus.EXITED),
+            ),
         ]
         permissions = [("reveal_personal_data", "查看完整身份证号码和电话")]
 
@@ -148,7 +154,10 @@ class ArchiveUpdate(models.Model):
         verbose_name = _("动态更新")
         verbose_name_plural = _("动态更新")
         constraints = [models.UniqueConstraint(fields=["child", "on"], name="archive_update_once_a_day")]
-        indexes = [models.Index(fields=["town", "on"], name="archive_update_town_day")]
+        indexes = [
+            models.Index(fields=["town", "on"], name="archive_update_town_day"),
+            models.Index(fields=["on"], name="archive_update_day"),  # the daily spot-check draw
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.on}"
