@@ -256,7 +256,7 @@ def measure_jobs() -> dict:
 
 
 def measure_live_refresh() -> dict:
-    """The 5-minute beat job that fills the dashboards' cache (reports.live): seconds."""
+    """The 10-minute beat job that fills the dashboards' cache (reports.live): seconds."""
     from reports.selectors import refresh_live_figures
 
     started = time.perf_counter()
@@ -296,7 +296,7 @@ def table(results: dict) -> str:
                       f"search ×{admin['ratio_search_p50']}"]  # fmt: skip
     lines.append("")
     if results.get("live_refresh"):
-        lines.append(f"{'refresh_live_figures (every 5 min)':40s} {results['live_refresh']['seconds']:8.2f} s")
+        lines.append(f"{'refresh_live_figures (every 10 min)':40s} {results['live_refresh']['seconds']:8.2f} s")
     for name, job in results.get("jobs", {}).items():
         target = f"(target ≤ {job['target_s']} s)" if job.get("target_s") else ""
         lines.append(f"{name:40s} {job['seconds']:8.2f} s {target}")

@@ -39,9 +39,9 @@ app.conf.beat_schedule = {
     "age-out": {"task": "registry.age_out", "schedule": crontab(minute=0, hour=2)},
     # Daily 06:00: the spot-check sample of yesterday's updates for the inspectors (每天抽查, 通知 三.2).
     "draw-spot-checks": {"task": "reports.draw_spot_checks", "schedule": crontab(minute=0, hour=6)},
-    # Every 5 minutes: the dashboards' live figures (county week, towns' villages and to-do lists)
+    # Every 10 minutes: the dashboards' live figures (county week, towns' villages and to-do lists)
     # recomputed into the cache, so that dashboards at province scale answer at once (reports.live).
-    "refresh-live-figures": {"task": "reports.refresh_live_figures", "schedule": crontab(minute="*/5")},
+    "refresh-live-figures": {"task": "reports.refresh_live_figures", "schedule": crontab(minute="*/10")},
     # Daily 08:30: campaign deadline reminders to towns whose work is incomplete (2 and 1 days before).
     "remind-deadlines": {"task": "reports.remind_deadlines", "schedule": crontab(minute=30, hour=8)},
 }

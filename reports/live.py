@@ -20,7 +20,7 @@ from django.utils import timezone
 from registry.models import RegionLevel
 from registry.scope import region_ids_by_level, sees_whole_county
 
-REFRESH_MINUTES = 5
+REFRESH_MINUTES = 10
 LIVE_SECONDS = 3 * REFRESH_MINUTES * 60  # outlives two missed refreshes before a page recomputes
 
 

@@ -38,5 +38,5 @@ def remind_deadlines(on: str | None = None) -> dict:
 
 @shared_task(name="reports.refresh_live_figures")
 def refresh_live_figures() -> dict:
-    """Every 5 minutes: the dashboards' live figures recomputed into the cache (reports.live)."""
+    """Every 10 minutes: the dashboards' live figures recomputed into the cache (reports.live)."""
     return job_run("refresh_live_figures", live_figures_refresh, trigger="schedule")

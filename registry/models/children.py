@@ -124,6 +124,9 @@ class Child(models.Model):
             models.Index(fields=["town", "roster_status", "has_missing"], name="child_town_missing"),
             models.Index(fields=["town", "roster_status", "has_errors"], name="child_town_errors"),
             models.Index(fields=["name", "birth_date", "village"], name="child_duplicate_key"),
+            # The child list filtered to one village inside a town staff member's scope (town_id IN …):
+            # one index for both, not the whole town's entries ANDed with the village's (issue 9).
+            models.Index(fields=["village", "town"], name="child_village_town"),
             # The age-out job's look-up: children not exited yet, by birth date (registry.ageout).
             models.Index(
                 fields=["birth_date"],

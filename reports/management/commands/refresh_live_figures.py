@@ -7,7 +7,7 @@ from reports.selectors import refresh_live_figures
 
 
 class Command(BaseCommand):
-    help = "重新计算看板的实时数据并放入缓存（全市本周数据、各镇各村情况和待办；每 5 分钟调度）"
+    help = "重新计算看板的实时数据并放入缓存（全市本周数据、各镇各村情况和待办；每 10 分钟调度）"
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true")
