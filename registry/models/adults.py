@@ -32,7 +32,8 @@ class Adult(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash", "phone_hash"])
+    # History is read by adult id only (registry/history.py): no index on the name (see Child.history).
+    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash", "phone_hash"], no_db_index=["name"])
 
     class Meta:
         verbose_name = _("成年人（父母、监护人、照护人）")
@@ -56,7 +57,8 @@ class ChildAdult(models.Model):
     role = models.CharField(_("身份"), max_length=10, choices=AdultRole.choices)
     relation = models.CharField(_("与儿童关系"), max_length=30, choices=Relation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # History is read by child (registry/history.py), never by adult: no index on the adult.
+    history = HistoricalRecords(no_db_index=["adult"])
 
     class Meta:
         verbose_name = _("儿童与成年人的关系")

@@ -111,7 +111,14 @@ class Child(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash"])
+    # History rows are written for every child an import touches (100,000 at a time): only the
+    # indexes some history query uses are kept (registry/history.py reads a child's records by id,
+    # reports/figures.py by date; migration 0005's (id, history_date, history_id) serves both "by id"
+    # and "by id before a date", so the plain id index goes too).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "id_number_hash"],
+        no_db_index=["id", "name", "national_child_no", "town", "village", "created_by"],
+    )
     objects = ChildQuerySet.as_manager()
 
     class Meta:
