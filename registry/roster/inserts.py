@@ -42,8 +42,10 @@ class NewRow:
 @cache
 def _row_class(model: type[models.Model]) -> tuple[type, tuple]:
     fields = model._meta.concrete_fields
-    static = {f.attname: f.get_default() for f in fields if not callable(f.default)}
-    dynamic = tuple((f.attname, f.get_default) for f in fields if callable(f.default))
+    # A field without a default has NOT_PROVIDED there, a class (callable): its default is constant.
+    made = [f for f in fields if f.has_default() and callable(f.default)]
+    static = {f.attname: f.get_default() for f in fields if f not in made}
+    dynamic = tuple((f.attname, f.get_default) for f in made)
     return type(f"New{model.__name__}", (NewRow,), static), dynamic
 
 
