@@ -4,9 +4,10 @@ Django's bulk_create prepares every value of every object through several layers
 children with their adults and links (over a million rows with history) that dominates an import.
 Here each column gets one converter, primary keys are allocated up front (PostgreSQL: from the
 sequence; SQLite: after the largest id, under the write lock the transaction holds), rows are
-streamed with COPY on PostgreSQL (executemany elsewhere), and each history row reuses the converted
-values of its row (the same ciphertext, not a second encryption) plus who, when and why — the
-columns simple-history's bulk_history_create would write.
+streamed with COPY on PostgreSQL (executemany elsewhere), and each "+" history row is the row as
+written (the same ciphertext, not a second encryption) plus who, when and why — the columns
+simple-history's bulk_history_create would write: on PostgreSQL the database copies it from the row
+(INSERT … SELECT), elsewhere the converted values are sent again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.db import connection, models
 
 from qidong_care.core import crypto
 from qidong_care.core.fields import EncryptedTextField
+from qidong_care.core.history_copy import HISTORY_COLUMNS
 
 CHUNK = 5000
 
@@ -161,7 +163,7 @@ def insert_with_history(
     tracked = [position[field.attname] for field in historical.tracked_fields]
     tracked_values = itemgetter(*tracked)
     history_columns = [fields[index].column for index in tracked]
-    history_columns += ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    history_columns += HISTORY_COLUMNS
     history_tail = (connection.ops.adapt_datetimefield_value(when), reason, "+", getattr(user, "pk", None))
     for start in range(0, len(objs), CHUNK):
         batch = objs[start : start + CHUNK]
@@ -171,9 +173,30 @@ def insert_with_history(
                 obj._state.adding, obj._state.db = False, connection.alias
             for name in auto_now:
                 setattr(obj, name, when)
+        if connection.vendor == "postgresql":
+            _write(model._meta.db_table, [field.column for field in fields], map(make_row, batch))
+            _history_from_rows(model, [obj.id for obj in batch], history_tail)
+            continue
         rows: list[tuple] = []
         _write(model._meta.db_table, [field.column for field in fields], _kept(map(make_row, batch), rows))
         _write(historical._meta.db_table, history_columns, (tracked_values(row) + history_tail for row in rows))
+
+
+def _history_from_rows(model: type[models.Model], ids: list[int], tail: tuple) -> None:
+    """PostgreSQL: the history rows of rows just written, made by the database from them (one
+    INSERT … SELECT): their values are not formatted, sent and parsed a second time."""
+    quote = connection.ops.quote_name
+    historical = model.history.model
+    columns = [field.column for field in historical.tracked_fields]
+    source = ", ".join(quote(column) for column in columns)
+    target = ", ".join(quote(column) for column in [*columns, *HISTORY_COLUMNS])
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(historical._meta.db_table)} ({target}) SELECT {source}, %s, %s, %s, %s "
+            f"FROM {quote(model._meta.db_table)} WHERE {pk} = ANY(%s) ORDER BY {pk}",
+            [*tail, ids],
+        )
 
 
 def insert_plain(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
