@@ -32,9 +32,9 @@ CHUNK = 5000
 class NewRow:
     """A row to insert: one attribute per column of a model, defaults as the model gives them.
 
-    `new_row(Child, name=...)` costs a microsecond where `Child(...)` costs tens: constant defaults
-    are class attributes, only callable defaults (lists, timestamps) and the given values are set on
-    the row. The rules (registry.assessment) read and set attributes on either alike."""
+    `new_row(Child, name=...)` costs a microsecond where `Child(...)` costs tens: the constant defaults
+    are copied in from one dict, only callable defaults (lists) are called for each row. The rules
+    (registry.assessment) read and set attributes on either alike."""
 
     @property
     def pk(self):
@@ -42,19 +42,23 @@ class NewRow:
 
 
 @cache
-def _row_class(model: type[models.Model]) -> tuple[type, tuple]:
+def _row_class(model: type[models.Model]) -> tuple[type, dict, tuple]:
     fields = model._meta.concrete_fields
     # A field without a default has NOT_PROVIDED there, a class (callable): its default is constant.
     made = [f for f in fields if f.has_default() and callable(f.default)]
-    static = {f.attname: f.get_default() for f in fields if f not in made}
-    dynamic = tuple((f.attname, f.get_default) for f in made)
-    return type(f"New{model.__name__}", (NewRow,), static), dynamic
+    # Every column, in the model's order (a made one's value is replaced for each row).
+    constant = {f.attname: None if f in made else f.get_default() for f in fields}
+    return type(f"New{model.__name__}", (NewRow,), {}), constant, tuple((f.attname, f.get_default) for f in made)
 
 
 def new_row(model: type[models.Model], **values: Any) -> NewRow:
-    row_class, dynamic = _row_class(model)
+    # Every column in the row's own dict, always in the same order: the rows then share one key
+    # table (compact) and attribute reads find their value at once (measured: class attributes for
+    # the constant defaults cost 18% more memory on a 20,000-row import: 276 MB, not 233 MB).
+    row_class, constant, dynamic = _row_class(model)
     row = row_class()
     own = row.__dict__
+    own.update(constant)
     for name, make in dynamic:
         own[name] = make()
     own.update(values)
