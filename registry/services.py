@@ -152,10 +152,12 @@ def flag_likely_duplicates(child: Child, *, previous: DuplicateKey | None = None
 # --- adults ----------------------------------------------------------------------------------------
 
 
-def set_adult_identity(adult: Adult, data: AdultInput) -> None:
+def set_adult_identity(adult: Adult, data: AdultInput, *, hashed: tuple[str, str] | None = None) -> None:
+    """`hashed`: an (ID number, keyed hash) pair the caller already worked out (the roster import
+    hashes every number when it reads the file); used when it is this number."""
     number = normalize_id_number(data.id_number) if data.id_number else ""
     adult.id_number = number
-    adult.id_number_hash = blind_index(number)
+    adult.id_number_hash = hashed[1] if hashed is not None and hashed[0] == number else blind_index(number)
     adult.id_number_masked = mask_id_number(number)
     phone = normalize_phone(data.phone) if data.phone else ""
     adult.phone = phone
@@ -163,7 +165,7 @@ def set_adult_identity(adult: Adult, data: AdultInput) -> None:
     adult.phone_masked = mask_phone(phone)
 
 
-def set_adult_facts(adult: Adult, data: AdultInput) -> None:
+def set_adult_facts(adult: Adult, data: AdultInput, *, hashed: tuple[str, str] | None = None) -> None:
     adult.name = data.name.strip()
     adult.health = data.health
     adult.status = data.status
@@ -172,7 +174,7 @@ def set_adult_facts(adult: Adult, data: AdultInput) -> None:
     place = resolve_place(adult.work_place) if adult.work_place else None
     adult.work_place_code = place.code if place else ""
     adult.work_place_resolved = place.name if place else ""
-    set_adult_identity(adult, data)
+    set_adult_identity(adult, data, hashed=hashed)
 
 
 def find_adult(data: AdultInput, *, current: Adult | None, family_ids: set[int]) -> Adult | None:

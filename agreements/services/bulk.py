@@ -134,11 +134,13 @@ def _is_new_signing(current: dict | None, signed_on: date) -> bool:
     return signed_on > current["signed_on"]
 
 
-def _roster_values(child, signed_on: date, *, roles: dict[str, int], away: set[int], names: dict) -> dict:
-    """The agreement's fields as the roster's date and the child's links make them."""
+def _roster_values(
+    child, signed_on: date, *, roles: dict[str, int], away: set[int], names: dict, valid_until: date, on: date
+) -> dict:
+    """The agreement's fields as the roster's date and the child's links make them (`valid_until`:
+    the usual period from `signed_on`; `on`: today)."""
     principals = principal_ids_from(roles, away)
-    valid_until = default_valid_until(signed_on)
-    lapsed = valid_until < lifecycle.today()
+    lapsed = valid_until < on
     return {
         "child_id": child.pk,
         "status": AgreementStatus.TO_RESIGN if lapsed else AgreementStatus.SIGNED,
@@ -192,9 +194,19 @@ def _sign_chunk(items: list[tuple[Child, date]], *, user) -> int:
     roles, away = _adults_by_role([child.pk for child, _ in fresh], AdultRole.values)
     village_ids = {child.village_id for child, _ in fresh}
     names = {region.pk: witness_name_for(region) for region in Region.objects.filter(pk__in=village_ids)}
+    # A roster carries a few signing dates for thousands of children: each period worked out once.
+    on, valid_until = lifecycle.today(), {signed_on: default_valid_until(signed_on) for _, signed_on in fresh}
     new, changed = [], []
     for child, signed_on in fresh:
-        values = _roster_values(child, signed_on, roles=roles.get(child.pk, {}), away=away, names=names)
+        values = _roster_values(
+            child,
+            signed_on,
+            roles=roles.get(child.pk, {}),
+            away=away,
+            names=names,
+            valid_until=valid_until[signed_on],
+            on=on,
+        )
         current = existing.get(child.pk)
         if current is None:
             new.append(values)

@@ -13,7 +13,7 @@ class Adult(models.Model):
     """A parent, guardian or entrusted carer, recorded once and linked to every child they serve:
     a phone number changed once is changed for every sibling (DOMAIN.md, 一人一档)."""
 
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)  # indexed by adult_name_phone (name first)
     id_number = EncryptedTextField(_("公民身份号码"))
     id_number_hash = models.CharField(max_length=40, blank=True, editable=False)
     id_number_masked = models.CharField(_("公民身份号码"), max_length=18, blank=True, editable=False)
@@ -32,7 +32,8 @@ class Adult(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash", "phone_hash"])
+    # History is read by adult id only (registry/history.py): no index on the name (see Child.history).
+    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash", "phone_hash"], no_db_index=["name"])
 
     class Meta:
         verbose_name = _("成年人（父母、监护人、照护人）")
@@ -51,12 +52,14 @@ class Adult(models.Model):
 class ChildAdult(models.Model):
     """An adult's part for one child: father, mother, guardian (监护人) or entrusted carer (委托照护人)."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="links")
-    adult = models.ForeignKey(Adult, on_delete=models.PROTECT, related_name="links")
+    # Indexed by one_adult_per_role (child, role) and link_adult_role (adult, role).
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="links", db_index=False)
+    adult = models.ForeignKey(Adult, on_delete=models.PROTECT, related_name="links", db_index=False)
     role = models.CharField(_("身份"), max_length=10, choices=AdultRole.choices)
     relation = models.CharField(_("与儿童关系"), max_length=30, choices=Relation.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # History is read by child (registry/history.py), never by adult: no index on the adult.
+    history = HistoricalRecords(no_db_index=["adult"])
 
     class Meta:
         verbose_name = _("儿童与成年人的关系")

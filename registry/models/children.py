@@ -35,7 +35,8 @@ class Child(models.Model):
     """One child's archive (一人一档, 通知 二.3). Never deleted: a child leaves the roster with an exit."""
 
     # Identity. The ID number is encrypted; the keyed hash finds it, the masked copy shows in lists.
-    name = models.CharField(_("儿童姓名"), max_length=50, db_index=True)
+    # No index of its own: "name = …" uses child_duplicate_key (name first), "contains" child_name_chars.
+    name = models.CharField(_("儿童姓名"), max_length=50)
     id_number = EncryptedTextField(_("公民身份号码"))
     id_number_hash = models.CharField(max_length=40, unique=True, editable=False)
     id_number_masked = models.CharField(_("公民身份号码"), max_length=18, editable=False)
@@ -43,10 +44,19 @@ class Child(models.Model):
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True)
 
-    # Where: the village, and its town copied for indexed counting per town.
-    village = models.ForeignKey(Region, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+")
+    # Where: the village, and its town copied for indexed counting per town. No single-column
+    # indexes: child_village_status and child_town_status start with them (one index less to keep up
+    # per row a roster import writes).
+    village = models.ForeignKey(
+        Region, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     town = models.ForeignKey(
-        Region, verbose_name=_("镇（街道、园区）"), on_delete=models.PROTECT, related_name="+", editable=False
+        Region,
+        verbose_name=_("镇（街道、园区）"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     household_type = models.CharField(_("户籍类型"), max_length=10, choices=HouseholdType.choices, blank=True)
     household_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
@@ -111,7 +121,14 @@ class Child(models.Model):
         editable=False,
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "id_number_hash"])
+    # History rows are written for every child an import touches (100,000 at a time): only the
+    # indexes some history query uses are kept (registry/history.py reads a child's records by id,
+    # reports/figures.py by date; migration 0005's (id, history_date, history_id) serves both "by id"
+    # and "by id before a date", so the plain id index goes too).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "id_number_hash"],
+        no_db_index=["id", "name", "national_child_no", "town", "village", "created_by"],
+    )
     objects = ChildQuerySet.as_manager()
 
     class Meta:
@@ -148,8 +165,9 @@ class ArchiveUpdate(models.Model):
     """A day on which a child's archive, or an adult linked to it, changed: the notice's dynamic
     update count (动态更新量, 通知 三.2) is the number of distinct children per town and week."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="updates")
-    town = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    # Indexed by archive_update_once_a_day (child, on) and archive_update_town_day (town, on).
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="updates", db_index=False)
+    town = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_index=False)
     on = models.DateField()
     first_at = models.DateTimeField(auto_now_add=True)
 

@@ -46,6 +46,7 @@ class AdultState:
     first_line: int = 0  # the first row that names this adult
     claimed_by_id: bool = False
     written_pk: int | None = None  # a new adult's primary key, once written
+    hashed: tuple[str, str] | None = None  # (ID number, its keyed hash) as the file gave them
     _changes: list[str] | None = None
     _after: AdultRow | None = None
 
@@ -143,6 +144,8 @@ class AdultResolver:
             return None
         state = self._by_id(entry, family) if entry.id_number else self._without_id(entry, family, row_states)
         state.merge(entry, line, self.warnings)
+        if entry.id_hash and state.hashed is None:
+            state.hashed = (entry.id_number, entry.id_hash)
         return state
 
     def _by_id(self, entry: AdultEntry, family: dict[str, AdultRow]) -> AdultState:

@@ -102,7 +102,7 @@ class PlanWriter:
         for state in states:
             if state.is_new:
                 adult = new_row(Adult)
-                set_adult_facts(adult, _adult_input(state))
+                set_adult_facts(adult, _adult_input(state), hashed=state.hashed)
                 new.append((state, adult))
         insert_with_history(Adult, [adult for _, adult in new], user=self.user, reason=self.reason, when=self.when)
         for state, adult in new:
@@ -111,7 +111,7 @@ class PlanWriter:
         adults = []
         for chunk in chunks(sorted(changed)):
             for adult in Adult.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):
-                set_adult_facts(adult, _adult_input(changed[adult.pk]))
+                set_adult_facts(adult, _adult_input(changed[adult.pk]), hashed=changed[adult.pk].hashed)
                 adult.version += 1
                 adults.append(adult)
         bulk.upsert(Adult, adults, ADULT_UPDATE_FIELDS)
