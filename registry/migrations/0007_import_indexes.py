@@ -18,7 +18,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0005_job_indexes"),
+        ("registry", "0006_child_village_town"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
