@@ -1,6 +1,9 @@
+import tempfile
+
 from django.contrib import admin
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -9,6 +12,7 @@ from qidong_care.audit.services import audit_record
 from qidong_care.core.admin_access import CapabilityAdmin
 
 from .models import Region
+from .roster.safety import RosterFileRefused, check_file
 
 
 class RegionResource(resources.ModelResource):
@@ -31,9 +35,30 @@ class RegionResource(resources.ModelResource):
         instance._change_reason = "管理后台导入区划"
 
 
+class SafeXLSX(XLSX):
+    """The admin's .xlsx import gets the roster import's file safety (zip bombs, DTDs, macros, sheets
+    past the row or column limits: refused before openpyxl reads anything)."""
+
+    def create_dataset(self, in_stream):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            handle.write(in_stream)
+            handle.flush()
+            check_file(handle.name)
+        return super().create_dataset(in_stream)
+
+
 class ImportExportAccess:
     """django-import-export's buttons follow the same capability as the admin page itself, and every
-    export of the list is audited."""
+    export of the list is audited; .xlsx imports are checked like a roster (issue 8 line 5)."""
+
+    def get_import_formats(self):
+        return [SafeXLSX if file_format is XLSX else file_format for file_format in super().get_import_formats()]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, RosterFileRefused):
+            form.add_error("import_file", e.message)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request) -> bool:
         return self._allowed(request)

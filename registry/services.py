@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -218,8 +218,10 @@ def save_adult(data: AdultInput, *, current: Adult | None, family_ids: set[int],
         raise ConcurrentEditError(last_editor(adult), what=f"{adult.name}的信息（在其他儿童的档案中）")
     if changed:
         if adult.pk:
-            # Bumped in SQL first: the history record then copies a plain number, not an F().
-            Adult.objects.filter(pk=adult.pk).update(version=F("version") + 1)
+            # Bumped in SQL first, from the version read (the history record then copies a plain
+            # number, not an F()); a save in between makes it match nothing: refused, not overwritten.
+            if not Adult.objects.filter(pk=adult.pk, version=adult.version).update(version=F("version") + 1):
+                raise ConcurrentEditError(last_editor(adult), what=f"{adult.name}的信息（在其他儿童的档案中）")
             adult.refresh_from_db(fields=["version"])
         adult._change_reason = reason
         adult.save()
@@ -281,7 +283,9 @@ def record_archive_update(children: list[Child], *, on: date | None = None) -> N
 
 def archive_changed(children: list[Child], *, source: str, user=None) -> None:
     """Let downstream apps react to changed archives (settings.ARCHIVE_CHANGE_HANDLERS), inside the
-    same transaction: an agreement to re-sign, a referral to open (通知 二.4)."""
+    same transaction: an agreement to re-sign, a referral to open (通知 二.4). `children` are Child
+    instances, or (from a roster import) registry.roster.changed.WrittenChild records with the same
+    attribute names; handlers read pk, town_id, village_id, roster_status and the archive's facts."""
     if not children:
         return
     for path in settings.ARCHIVE_CHANGE_HANDLERS:
@@ -296,11 +300,24 @@ def reassess(child: Child, *, reason: str, on: date | None = None) -> None:
 
 
 def reassess_children_of(adult_ids: set[int], *, exclude: int | None, reason: str) -> list[Child]:
-    siblings = list(Child.objects.filter(links__adult_id__in=adult_ids).exclude(pk=exclude).distinct())
+    """The other children of these adults, re-read under a row lock (an edit of a sibling that is
+    under way finishes first, and is not overwritten by a copy read before it) and reassessed."""
+    ids = Child.objects.filter(links__adult_id__in=adult_ids).exclude(pk=exclude).values("pk")
+    siblings = list(Child.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     for sibling in siblings:
         reassess(sibling, reason=reason)
     record_archive_update(siblings)
     return siblings
+
+
+def lock_household(child: Child) -> None:
+    """Lock the child's row and those of every child sharing an adult with it, in id order, before
+    anything is read or written. Two people saving siblings at once then take turns instead of
+    deadlocking (one holding a sibling, the other the shared parent), and the second one reads what
+    the first one saved: a shared adult changed meanwhile is refused by its version (no overwrite)."""
+    adults = ChildAdult.objects.filter(child_id=child.pk).values("adult_id")
+    household = Child.objects.filter(Q(pk=child.pk) | Q(links__adult_id__in=adults)).values("pk")
+    list(Child.objects.select_for_update().filter(pk__in=household).order_by("pk").values_list("pk", flat=True))
 
 
 def _bump_version(child: Child, expected_version: int | None) -> None:
@@ -340,6 +357,8 @@ def child_save(
     if child.pk is not None and child.is_exited:
         raise ValidationError(EXITED_READ_ONLY, code="exited")
     previous_key = duplicate_key(child) if child.pk is not None else None
+    if child.pk is not None:
+        lock_household(child)
     _bump_version(child, expected_version)
     for name in CHILD_FIELDS:
         if name in data:

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -151,6 +152,11 @@ def routes(
     return found
 
 
+def url_names(urlconf=None) -> list[str]:
+    """The name ("namespace:name") of every named URL pattern of the project, regex routes included."""
+    return [name for name, _route, _pattern in _walk(get_resolver(urlconf).url_patterns, "", None)]
+
+
 def child_data_urls(
     *, values: Mapping[str, object] | None = None, urlconf=None, exclude: Iterable[str] = ()
 ) -> list[Route]:
@@ -165,3 +171,45 @@ def assert_refused_to(client: Client, *, users: Mapping[str, object], pages: Ite
         expected = dict.fromkeys(users, DENIED_RECORD if route.has_arguments else DENIED)
         problems += access_mismatches(client, users=users, urls=[(route.url, "AUTO")], expected=expected)
     assert not problems, "child data reachable by a role that may not read it:\n" + "\n".join(problems)
+
+
+# --- a whole table of requests, role by role ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request of a table: `label` names it in the report (e.g. "registry:child_detail, 南阳镇")."""
+
+    label: str
+    url: str
+    expected: frozenset[int]
+    data: Mapping | None = None
+
+
+def _session_ended(client: Client) -> bool:
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return cookie is None or not cookie.value
+
+
+def probe_mismatches(
+    client: Client, *, users: Mapping[str, object | None], probes: Mapping[str, list[Probe]]
+) -> list[str]:
+    """Send each role's probes (method "AUTO"; a user of None is anonymous), logged in once per role
+    and again after a probe that logged out; "role label url: got N, expected {..}" per mismatch. A view
+    that raises counts as a 500 in the report rather than stopping the table."""
+    problems, raising = [], client.raise_request_exception
+    client.raise_request_exception = False
+    for role, role_probes in probes.items():
+        user = users[role]
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for probe in role_probes:
+            got = status_of(client, probe.url, "AUTO", probe.data)
+            if got not in probe.expected:
+                problems.append(f"{role} {probe.label} {probe.url}: got {got}, expected {sorted(probe.expected)}")
+            if user is not None and _session_ended(client):
+                client.force_login(user)
+    client.logout()
+    client.raise_request_exception = raising
+    return problems

@@ -25,6 +25,12 @@ def require_writer(user, capability: str) -> None:
         raise PermissionDenied("您的角色只能查看，不能修改。")
 
 
+def reads_referrals(user) -> bool:
+    """Referrals name findings of violence, neglect and injury (restricted data): only roles that handle
+    referrals and may see restricted data read them, in lists and banners too (not the inspector)."""
+    return user.can(Capability.MANAGE_REFERRALS) and user.can(Capability.VIEW_RESTRICTED)
+
+
 def can_act_on_referrals(user) -> bool:
     return user.can(Capability.MANAGE_REFERRALS) and user.role not in READ_ONLY_ROLES
 

@@ -2,12 +2,13 @@
 re-encoded without their metadata (a phone photo's EXIF carries the GPS position of the child's home)
 and scaled down for weak connections."""
 
+import contextlib
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024  # as uploaded; phones take 3 to 6 MB photos
 MAX_PHOTOS = 4
@@ -41,13 +42,27 @@ def photo_check(upload: UploadedFile) -> CheckedPhoto:
         raise ValidationError(f"{name}：只能上传 JPEG 或 PNG 照片。")
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
+        with _strict_decoding(), Image.open(upload) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(f"{name}：照片像素过大。")
             image.load()
             return CheckedPhoto(content=_reencode(image, content_type), content_type=content_type)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
-        raise ValidationError(f"{name}：照片文件已损坏，无法读取。")
+    except Image.DecompressionBombError:
+        raise ValidationError(f"{name}：照片像素过大。") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError(f"{name}：照片文件已损坏，无法读取。") from None
+
+
+@contextlib.contextmanager
+def _strict_decoding():
+    """A truncated photo is refused, not padded with grey: WeasyPrint, once imported, sets Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES (web and worker processes decode one image at a time)."""
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
 
 
 def _reencode(image: Image.Image, content_type: str) -> bytes:

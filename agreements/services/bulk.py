@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from registry.choices import AdultRole, ExitReason, ParentStatus, RosterStatus
 from registry.models import Child, ChildAdult, Region
@@ -122,65 +123,87 @@ ROSTER_FIELDS = [
 ]
 
 
-def _is_new_signing(current: Agreement | None, signed_on: date) -> bool:
+ROSTER_REASON = "花名册导入：委托照护协议签订日期"
+CURRENT_FIELDS = ("pk", "child_id", "status", "signed_on", "version", "scan", "scan_content_type", "scan_uploaded_at")
+
+
+def _is_new_signing(current: dict | None, signed_on: date) -> bool:
     """The roster names a signing we do not have yet (a re-imported file changes nothing)."""
-    if current is None or current.status == AgreementStatus.UNSIGNED or current.signed_on is None:
+    if current is None or current["status"] == AgreementStatus.UNSIGNED or current["signed_on"] is None:
         return True
-    return signed_on > current.signed_on
+    return signed_on > current["signed_on"]
 
 
-def _roster_agreement(
-    child: Child, signed_on: date, *, current: Agreement | None, roles: dict[str, int], away: set[int], names: dict
-) -> Agreement:
-    """The row to insert, or to write over the child's agreement (matched on the child)."""
+def _roster_values(child, signed_on: date, *, roles: dict[str, int], away: set[int], names: dict) -> dict:
+    """The agreement's fields as the roster's date and the child's links make them."""
     principals = principal_ids_from(roles, away)
     valid_until = default_valid_until(signed_on)
     lapsed = valid_until < lifecycle.today()
-    agreement = Agreement(
-        child_id=child.pk,
-        version=current.version + 1 if current else 1,
-        status=AgreementStatus.TO_RESIGN if lapsed else AgreementStatus.SIGNED,
-        principal_id=principals[0] if principals else None,
-        second_principal_id=principals[1] if len(principals) > 1 else None,
-        carer_id=carer_id_from(roles),
-        witness_region_id=child.village_id,
-        witness_name=names[child.village_id],
-        signed_on=signed_on,
-        valid_from=signed_on,
-        valid_until=valid_until,
-        resign_reason=LAPSED_REASON if lapsed else "",
-    )
-    if current is not None and current.signed_on == signed_on:  # the same paper: its scan stays
-        agreement.scan = current.scan.name
-        agreement.scan_content_type, agreement.scan_uploaded_at = current.scan_content_type, current.scan_uploaded_at
+    return {
+        "child_id": child.pk,
+        "status": AgreementStatus.TO_RESIGN if lapsed else AgreementStatus.SIGNED,
+        "principal_id": principals[0] if principals else None,
+        "second_principal_id": principals[1] if len(principals) > 1 else None,
+        "carer_id": carer_id_from(roles),
+        "witness_region_id": child.village_id,
+        "witness_name": names[child.village_id],
+        "signed_on": signed_on,
+        "valid_from": signed_on,
+        "valid_until": valid_until,
+        "resign_reason": LAPSED_REASON if lapsed else "",
+    }
+
+
+def _resigned(values: dict, current: dict) -> Agreement:
+    """The child's agreement written over with a later signing (matched on the child)."""
+    agreement = Agreement(**values, version=current["version"] + 1)
+    if current["signed_on"] == values["signed_on"]:  # the same paper: its scan stays
+        agreement.scan = current["scan"]
+        agreement.scan_content_type, agreement.scan_uploaded_at = (
+            current["scan_content_type"],
+            current["scan_uploaded_at"],
+        )
     return agreement
+
+
+def _insert_new(rows: list[dict], *, user) -> None:
+    """First agreements of children (most of a new roster): streamed in with their "+" history rows."""
+    from registry.roster.inserts import insert_with_history, new_row  # the registry's bulk writer
+
+    history_user = user if getattr(user, "is_authenticated", False) else None
+    agreements = [new_row(Agreement, **values) for values in rows]
+    insert_with_history(Agreement, agreements, user=history_user, reason=ROSTER_REASON, when=timezone.now())
+
+
+def _write_over(agreements: list[Agreement], *, user) -> None:
+    Agreement.objects.bulk_create(
+        agreements, batch_size=500, update_conflicts=True, unique_fields=["child"], update_fields=ROSTER_FIELDS
+    )
+    saved = list(Agreement.objects.filter(child_id__in=[agreement.child_id for agreement in agreements]))
+    history_bulk_create_for(saved, user=user, reason=ROSTER_REASON, created=False)
 
 
 def _sign_chunk(items: list[tuple[Child, date]], *, user) -> int:
     ids = [child.pk for child, _ in items]
-    existing = {agreement.child_id: agreement for agreement in Agreement.objects.filter(child_id__in=ids)}
+    existing = {row["child_id"]: row for row in Agreement.objects.filter(child_id__in=ids).values(*CURRENT_FIELDS)}
     fresh = [(child, signed_on) for child, signed_on in items if _is_new_signing(existing.get(child.pk), signed_on)]
     if not fresh:
         return 0
     roles, away = _adults_by_role([child.pk for child, _ in fresh], AdultRole.values)
     village_ids = {child.village_id for child, _ in fresh}
     names = {region.pk: witness_name_for(region) for region in Region.objects.filter(pk__in=village_ids)}
-    rows = [
-        _roster_agreement(
-            child, signed_on, current=existing.get(child.pk), roles=roles.get(child.pk, {}), away=away, names=names
-        )
-        for child, signed_on in fresh
-    ]
-    Agreement.objects.bulk_create(
-        rows, batch_size=500, update_conflicts=True, unique_fields=["child"], update_fields=ROSTER_FIELDS
-    )
-    saved = list(Agreement.objects.filter(child_id__in=[row.child_id for row in rows]))
-    created = [agreement for agreement in saved if agreement.child_id not in existing]
-    changed = [agreement for agreement in saved if agreement.child_id in existing]
-    for group, is_new in ((created, True), (changed, False)):
-        if group:
-            history_bulk_create_for(group, user=user, reason="花名册导入：委托照护协议签订日期", created=is_new)
-    return len(rows)
+    new, changed = [], []
+    for child, signed_on in fresh:
+        values = _roster_values(child, signed_on, roles=roles.get(child.pk, {}), away=away, names=names)
+        current = existing.get(child.pk)
+        if current is None:
+            new.append(values)
+        else:
+            changed.append(_resigned(values, current))
+    _insert_new(new, user=user)
+    if changed:
+        _write_over(changed, user=user)
+    return len(fresh)
 
 
 @transaction.atomic

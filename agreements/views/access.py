@@ -16,12 +16,16 @@ def require(user, capability: str, message: str) -> None:
 
 
 def child_to_read(request: HttpRequest, pk: int) -> Child:
+    """A role that reads no archive (administrator, security, audit) is refused (403, audited as
+    越权访问) before the record is looked up; then 404 outside the user's scope."""
+    require(request.user, Capability.VIEW_CHILDREN, "您的角色不能查看儿童档案。")
     return get_child_for_user(request, pk)
 
 
 def child_to_manage(request: HttpRequest, pk: int) -> Child:
-    """The child whose agreement the user changes or prints: in scope (404) and a role that manages
-    agreements (403: bureau and inspector only read)."""
+    """The child whose agreement the user changes or prints: a role that reads archives (403), in scope
+    (404) and a role that manages agreements (403: bureau and inspector only read)."""
+    require(request.user, Capability.VIEW_CHILDREN, "您的角色不能查看儿童档案。")
     child = get_child_for_user(request, pk, write=True)
     require(request.user, Capability.MANAGE_AGREEMENTS, "您的角色不能办理委托照护协议。")
     return child

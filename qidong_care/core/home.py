@@ -18,6 +18,7 @@ from qidong_care.accounts.roles import Capability
 from registry.models import Child
 from registry.scope import sees_whole_county
 from registry.selectors import status_counts
+from visits.access import reads_referrals
 from visits.selectors import high_risk_pending, visit_todo_counts
 
 HIGH_RISK_SHOWN = 10
@@ -126,6 +127,6 @@ def home_context(user) -> dict:
     context["sections"] = sections
     if user.can(Capability.VIEW_REPORTS):
         context["dashboard_url"] = _link("reports:dashboard")
-    if user.can(Capability.MANAGE_REFERRALS) and user.can(Capability.VIEW_RESTRICTED):
+    if reads_referrals(user):
         context["high_risk"] = list(high_risk_pending(user)[:HIGH_RISK_SHOWN])
     return context

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from qidong_care.accounts.models import User
@@ -26,7 +27,7 @@ def users_responsible_for(*, town_id: int | None, village_id: int | None = None,
         scope |= Q(regions__id=town_id)
     if village_id is not None:
         scope |= Q(regions__id=village_id)
-    return list(User.objects.filter(scope, role__in=roles, is_active=True).distinct())
+    return list(User.objects.filter(scope, role__in=roles, is_active=True).distinct().order_by("pk"))
 
 
 def notify(
@@ -35,14 +36,22 @@ def notify(
     """Create one notice per user (unless one with the same key exists) and e-mail the new ones."""
     users = [user for user in users if user.is_active]
     existing = set(Notification.objects.filter(user__in=users, key=key).values_list("user_id", flat=True))
-    fresh = [user for user in users if user.pk not in existing]
-    Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, title=title, body=body, url=url, key=key) for user in fresh],
-        ignore_conflicts=True,
-    )
+    notice = {"kind": kind, "title": title, "body": body, "url": url, "key": key}
+    fresh = [user for user in users if user.pk not in existing and _created(user, notice)]
     if email:
         _email(fresh, title, body, url)
     return len(fresh)
+
+
+def _created(user: User, notice: dict) -> bool:
+    """Insert one notice; False when another run inserted it first (two runs at once: one e-mail).
+    On PostgreSQL the second insert waits for the first transaction and then finds the key taken."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(user=user, **notice)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _email(users: list[User], title: str, body: str, url: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..roster.reading import hidden_sheets
 from ..roster.safety import RosterFileRefused, check_file, too_many_rows_message
 
 NationalFileRefused = RosterFileRefused
@@ -43,6 +44,15 @@ def read_sheet(upload) -> list[list[object]]:
             path.unlink(missing_ok=True)
 
 
+def _first_visible_sheet(book: CalamineWorkbook):
+    """The first sheet the clerk can see: a hidden sheet is never read as the export."""
+    hidden = hidden_sheets(book)
+    visible = [name for name in book.sheet_names if name not in hidden]
+    if not visible:
+        raise RosterFileRefused("文件中没有可见的工作表（全部被隐藏），请在 Excel 中取消隐藏后再上传。")
+    return book.get_sheet_by_name(visible[0])
+
+
 def _rows(path: Path) -> list[list[object]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -51,7 +61,7 @@ def _rows(path: Path) -> list[list[object]]:
             f"无法读取该 Excel 文件（{type(error).__name__}），请在 Excel 中另存为 .xlsx 后再上传。"
         )
     try:
-        sheet = book.get_sheet_by_index(0)
+        sheet = _first_visible_sheet(book)
         rows: list[list[object]] = []  # calamine yields from the sheet's first line, empty lines included
         limit = settings.ROSTER_MAX_ROWS + TITLE_ROWS
         for cells in sheet.iter_rows():

@@ -1,9 +1,9 @@
 """Bulk writes with history, for the import (DESIGN.md: write in bulk, never `bulk_update`).
 
-Updates are `INSERT … ON CONFLICT (id) DO UPDATE` (Django's bulk_create with update_conflicts),
-which PostgreSQL and SQLite both run as one statement per batch; Django's bulk_update would build a
-CASE WHEN per field and row. History rows go through simple-history's bulk_history_create, with the
-import's user and change reason, so the archive's history says the import did it.
+Updates are `INSERT … ON CONFLICT (id) DO UPDATE` on PostgreSQL (Django's bulk_create with
+update_conflicts: one statement per 1,000 rows; Django's bulk_update would build a CASE WHEN per
+field and row), one executemany per chunk on SQLite. History rows are written like simple-history's,
+with the import's user and change reason, so the archive's history says the import did it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection, models
+from django.utils import timezone
+
+from .inserts import update_many, write_history
 
 BATCH = 1000
 
@@ -23,10 +26,14 @@ def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
 
 def upsert(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     """Overwrite `fields` of existing rows (each object carries its primary key)."""
-    if objs:
-        model.objects.bulk_create(
-            objs, batch_size=BATCH, update_conflicts=True, unique_fields=["id"], update_fields=list(fields)
-        )
+    if not objs:
+        return
+    if connection.vendor == "sqlite":
+        update_many(model, objs, fields, when=timezone.now())
+        return
+    model.objects.bulk_create(
+        objs, batch_size=BATCH, update_conflicts=True, unique_fields=["id"], update_fields=list(fields)
+    )
 
 
 def history(
@@ -38,31 +45,9 @@ def history(
     reason: str,
     when: datetime,
 ) -> None:
-    """History rows ("+" created, "~" changed, "-" deleted) for `objs`, as simple-history writes them."""
-    if not objs:
-        return
-    if kind in ("+", "~"):
-        model.history.bulk_history_create(
-            objs,
-            batch_size=BATCH,
-            update=kind == "~",
-            default_user=user,
-            default_change_reason=reason,
-            default_date=when,
-        )
-        return
-    historical = model.history.model
-    rows = [
-        historical(
-            history_date=when,
-            history_user=user,
-            history_change_reason=reason,
-            history_type=kind,
-            **{field.attname: getattr(obj, field.attname) for field in historical.tracked_fields},
-        )
-        for obj in objs
-    ]
-    historical.objects.bulk_create(rows, batch_size=BATCH)
+    """History rows ("~" changed, "-" deleted) for `objs`, as simple-history writes them."""
+    if objs:
+        write_history(model, objs, kind=kind, user=user, reason=reason, when=when)
 
 
 def delete_rows(model: type[models.Model], pks: Sequence[int]) -> None:

@@ -1,10 +1,10 @@
-"""What an import hands on after writing: the changed children (fetched in chunks, so a province's
-roster never sits in memory as model instances) and the likely-duplicate flags, set in bulk."""
+"""What an import hands on after writing: the changed children (small records, so a province's roster
+never sits in memory as model instances, nor is read back) and the likely-duplicate flags, set in bulk."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count
 
@@ -14,33 +14,39 @@ from .snapshots import chunks
 BIG_IMPORT = 5000  # keys above which duplicates are found in one pass over the archive
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class WrittenChild:
-    """What later steps need of a written child (its instance is not kept)."""
+    """What later steps need of a child the import wrote or matched (its instance is not kept): the
+    likely-duplicate key, and the attributes the agreement signing (pk, village, roster status) and
+    the archive-change handlers (settings.ARCHIVE_CHANGE_HANDLERS: the facts escalation reads) use.
+    A few dozen bytes a child, where a Child instance read back costs a query and decryption."""
 
-    pk: int
+    pk: int | None
     town_id: int
-    key: tuple  # (name, birth date, village id): the likely-duplicate key
+    village_id: int
+    name: str
+    birth_date: date | None
+    roster_status: str
+    living_arrangement: str
+    schooling: str
+    family_economy: str
+    key: tuple = ()  # (name, birth date, village id): the likely-duplicate key
 
-
-class ChangedChildren(Sequence):
-    """The children an import created or changed, as Child instances read from the database in
-    chunks when iterated (inside the import's transaction, so they are the written state)."""
-
-    def __init__(self, pks: list[int]):
-        self.pks = list(pks)
-
-    def __len__(self) -> int:
-        return len(self.pks)
-
-    def __iter__(self) -> Iterator[Child]:
-        for chunk in chunks(self.pks):
-            yield from Child.objects.filter(pk__in=chunk).order_by("pk")
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return ChangedChildren(self.pks[index])
-        return Child.objects.get(pk=self.pks[index])
+    @classmethod
+    def of(cls, child, *, key: tuple = ()) -> WrittenChild:
+        """From a Child, or any row with the same attribute names (inserts.new_row)."""
+        return cls(
+            child.pk,
+            child.town_id,
+            child.village_id,
+            child.name,
+            child.birth_date,
+            child.roster_status,
+            child.living_arrangement,
+            child.schooling,
+            child.family_economy,
+            key,
+        )
 
 
 def _duplicate_groups(keys: set[tuple]) -> list[list[int]]:

@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from qidong_care.core.locks import exclusive, is_held
+
 from ..models import ImportJob
 from .report import write_error_report
 from .safety import RosterFileRefused
@@ -67,8 +69,15 @@ def import_job_start(*, user, upload: UploadedFile) -> ImportJob:
     return job
 
 
+def job_lock_name(job_id: int) -> str:
+    """Held by the worker running the job's validation or write, for as long as it runs: a job shown
+    as running whose lock nobody holds has lost its worker (killed, server restarted)."""
+    return f"roster-import:{job_id}"
+
+
 def _claim(job_id: int, expected: tuple[str, ...], running: str) -> ImportJob | None:
-    """Move the job from one of `expected` to `running`; None when another run has it (idempotence)."""
+    """Move the job from one of `expected` to `running`; None when another run has it (idempotence).
+    Called with the job's lock held: a redelivered task finds a live run's lock taken."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status not in expected:
@@ -108,6 +117,41 @@ def _discard_upload(job: ImportJob) -> None:
         job.save(update_fields=["file"])
 
 
+def _while_locked(step):
+    """Run a job step holding the job's lock; a step whose lock another live worker holds is skipped."""
+
+    def run(*, job_id: int) -> None:
+        with exclusive(job_lock_name(job_id)) as mine:
+            if not mine:
+                log.warning("roster import job %s is being run by another worker: skipped", job_id)
+                return
+            step(job_id=job_id)
+
+    run.__doc__, run.__name__ = step.__doc__, step.__name__
+    return run
+
+
+INTERRUPTED = {
+    Status.VALIDATING: "校验过程中后台任务中断（进程被终止或服务器重启），文件未导入。请重新上传校验。",
+    Status.COMMITTING: "写入过程中后台任务中断（进程被终止或服务器重启），数据库未作任何修改。请重新上传校验后再导入。",
+}
+
+
+def import_job_check_worker(job: ImportJob) -> ImportJob:
+    """A job shown as validating or writing whose worker died is marked failed, with what happened,
+    instead of showing 校验中/写入中 for ever. (Its write was one transaction: nothing was written.)"""
+    if job.status not in INTERRUPTED or is_held(job_lock_name(job.pk)):
+        return job
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status in INTERRUPTED and not is_held(job_lock_name(job.pk)):
+            log.error("roster import job %s lost its worker while %s", job.pk, locked.status)
+            _fail(locked, Status.FAILED, INTERRUPTED[locked.status])
+    job.refresh_from_db()
+    return job
+
+
+@_while_locked
 def import_job_validate(*, job_id: int) -> None:
     """The dry run (preview). A refused file or any failure ends the job with a message: the worker
     never crashes and nothing is written."""
@@ -151,6 +195,7 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
     return job
 
 
+@_while_locked
 def import_job_commit(*, job_id: int) -> None:
     """Validate again against the database as it is now, and write everything in one transaction;
     the job is marked imported inside that transaction, so a crash leaves it re-runnable."""

@@ -36,6 +36,7 @@ _MONTH_PATTERNS = (
 _TIME_TAIL = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.IGNORECASE)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_WELL_FORMED_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
 class CellError(ValueError):
@@ -65,6 +66,27 @@ def text(raw: object) -> str:
     if isinstance(raw, date):
         return raw.isoformat()
     return str(raw).strip()
+
+
+# Invisible characters that have no place in a roster: C0/C1 controls (but tab and line breaks, which
+# Alt+Enter puts in addresses), and the bidirectional overrides that make text read backwards.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def checked_text(raw: object, *, column: str, limit: int, person: bool = False) -> str:
+    """Free text that fits its field (`limit` characters), without control characters; a person's
+    name must not start like a formula (=cmd|'/c calc'!A1 is a DDE payload, not a name)."""
+    value = text(raw)
+    if not value:
+        return value
+    if len(value) > limit:
+        raise CellError("bad_value", f"{column}过长（{len(value):,} 个字符，最多 {limit} 个字符）")
+    if _CONTROL.search(value):
+        raise CellError("bad_value", f"{column}含有不可见的控制字符（如响铃、退格、方向控制符），请删除后再导入")
+    if person and value.startswith(FORMULA_STARTS):
+        shown = value[:20]
+        raise CellError("bad_value", f"{column}“{shown}”以公式符号开头，不是姓名（为防范公式注入，未导入）")
+    return value
 
 
 def folded(raw: object) -> str:
@@ -149,6 +171,11 @@ def id_number(raw: object, *, column: str, on: date) -> str:
     A number cell holding an 18-digit ID has lost its last digits (Excel keeps 15): id_number_cell."""
     if raw is None or raw == "":
         return ""
+    if type(raw) is str and _WELL_FORMED_ID.fullmatch(raw):
+        try:
+            return id_info(raw, on).number  # 18 ASCII characters as typed, the common case
+        except IdNumberError as error:
+            raise CellError(error.code, f"{column}{error.message}") from None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if abs(raw) >= 1e15:
             raise CellError(

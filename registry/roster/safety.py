@@ -7,6 +7,7 @@ directory that lies about sizes is caught too), looking for DTDs in the XML as i
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import zipfile
@@ -18,12 +19,45 @@ from django.conf import settings
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary: .xls, or an encrypted .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
+WORKBOOK = "xl/workbook.xml"
 MAX_RATIO = 200  # uncompressed ÷ compressed of one member; real sheets stay far below
 MAX_MEMBERS = 10_000
+HEADER_ROWS = 20  # title and header rows allowed above the row limit
 CHUNK = 1 << 20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
+_DATE_1904 = re.compile(rb'<(?:[\w.-]+:)?workbookPr\b[^>]*\sdate1904\s*=\s*["\'](?:1|true)["\']')
+# Readers hold a sheet as a dense rectangle (python-calamine: 32 bytes a cell), so one value in cell
+# XFD1048576 asks for 17 billion cells. The sheet's extent is measured from the XML as it streams:
+# references past column AZ (rare) and row numbers as long as the row limit are looked at; rows and
+# cells without a reference (readers place them one after another) are counted. When every row and
+# cell tag starts with its reference spelled r="…" (as Excel, WPS, openpyxl and XlsxWriter write
+# them), byte counts prove it and literal-prefixed patterns suffice (a few times faster).
+MAX_COLUMNS = 100  # the template has 46, an export 51, an error report 52
+_FAR = rb"([B-Zb-z][A-Za-z]|[A-Za-z]{3,})\d"
+_FAR_COLUMN_FAST = re.compile(rb' r="' + _FAR)
+_FAR_COLUMN = re.compile(rb'\sr\s*=\s*["\']' + _FAR)
+_ROW_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])(?![^>]*\sr\s*=)")
+_CELL_WITHOUT_REF = re.compile(rb"<(?:[\w.-]+:)?c(?=[\s/>])(?![^>]*\sr\s*=)")
+_ROW_START = re.compile(rb"<(?:[\w.-]+:)?row(?=[\s/>])")
+# Tags that break the standard form: a row or cell not starting with r="…", or a prefixed one.
+_ODD_TAGS = (
+    re.compile(rb'<c(?! r=")[^a-zA-Z]'),
+    re.compile(rb'<row(?! r=")[^a-zA-Z]'),
+    re.compile(rb":(?:row|c)[\s/>]"),
+)
+MAX_CARRY = 1 << 20  # an unfinished tag longer than this is no spreadsheet
+# Active content: VBA projects (.xlsm), Excel 4.0 macro sheets, ActiveX controls (恶意代码防范).
+_MACRO_PARTS = re.compile(
+    r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin)$|^xl/(macrosheets|activeX|dialogsheets)/", re.I
+)
+_PLAIN_ENCODINGS = (b"utf8", b"usascii", b"ascii")  # ASCII is UTF-8 too
+_XML_DECLARED_ENCODING = re.compile(rb'^<\?xml[^>]*encoding\s*=\s*["\']([\w.-]+)["\']')
+MACROS = (
+    "文件包含宏（VBA 或 Excel 4.0 宏表）或 ActiveX 控件，为防范恶意代码不予导入。"
+    "请在 Excel 中另存为不含宏的 Excel 工作簿（.xlsx）后再导入。"
+)
 
 
 class RosterFileRefused(Exception):
@@ -38,6 +72,7 @@ class RosterFileRefused(Exception):
 class FileFacts:
     size: int
     declared_rows: int | None  # from the first sheet's <dimension>, when it says
+    date1904: bool = False  # the workbook counts days from 1904 (Excel for Mac), not 1900
 
 
 def _mb(size: int) -> str:
@@ -64,7 +99,7 @@ def _refuse_other_formats(head: bytes, path: Path) -> None:
 def _check_directory(archive: zipfile.ZipFile, size: int) -> list[zipfile.ZipInfo]:
     members = archive.infolist()
     names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in names or WORKBOOK not in names:
         raise RosterFileRefused("文件不是 Excel 工作簿（缺少工作簿内容），请确认上传的是 .xlsx 花名册。")
     if len(members) > MAX_MEMBERS:
         raise RosterFileRefused("文件结构异常（包含的部件过多），已拒绝。")
@@ -74,6 +109,8 @@ def _check_directory(archive: zipfile.ZipFile, size: int) -> list[zipfile.ZipInf
         raise RosterFileRefused(
             f"文件解压后达 {_mb(total)}，超过 {_mb(limit)} 上限（可能是“压缩炸弹”），已拒绝。请拆分后分批导入。"
         )
+    if any(_MACRO_PARTS.search(member.filename) for member in members):
+        raise RosterFileRefused(MACROS)
     for member in members:
         if member.flag_bits & 0x1:
             raise RosterFileRefused("文件已加密，请取消密码后另存为 .xlsx 再导入。")
@@ -122,20 +159,107 @@ def _inflate(handle, member: zipfile.ZipInfo, on_chunk) -> None:
 
 
 class _XmlWatch:
-    """Looks at an XML member as it streams: refuses a DTD, remembers the sheet's <dimension>."""
+    """Looks at an XML member as it streams: refuses a DTD and any encoding but UTF-8, remembers the
+    sheet's <dimension>, and measures how far its rows and columns reach.
+
+    Each chunk is looked at up to its last "<"; the unfinished tag is carried into the next chunk, so
+    every tag is seen whole and once."""
 
     def __init__(self, name: str):
         self.name = name
-        self.tail = b""
+        self.carry = b""
         self.head = b""
+        self.started = False
+        self.last_row = 0  # the largest row reference, plus rows without one
+        self.last_column = 0  # the largest column reference, plus cells without one
+        self.rows_without_ref = 0
+        self.cells_without_ref = 0  # the most in one row
+        self.row_cells = 0  # in the row being read
+        self.date1904 = False  # <workbookPr date1904="1"/> seen (in xl/workbook.xml)
 
     def __call__(self, data: bytes) -> None:
-        window = self.tail + data
-        if any(marker in window for marker in _DTD):
-            raise RosterFileRefused("文件包含不允许的 XML 声明（DTD/实体定义），可能是恶意文件，已拒绝。")
-        self.tail = window[-16:]
+        if not self.started:
+            self._check_encoding(data)
         if len(self.head) < 4096:
             self.head += data[: 4096 - len(self.head)]
+        window = self.carry + data
+        cut = window.rfind(b"<")
+        if cut <= 0:
+            cut = len(window) if cut < 0 else 0
+        whole, self.carry = window[:cut], window[cut:]
+        if len(self.carry) > MAX_CARRY:
+            raise RosterFileRefused("文件结构异常（XML 标记过长），可能是恶意文件，已拒绝。")
+        self._look_at(whole)
+        if self.name == WORKBOOK and _DATE_1904.search(whole):
+            self.date1904 = True
+
+    def finish(self) -> None:
+        self._look_at(self.carry)
+        self.carry = b""
+
+    def _check_encoding(self, data: bytes) -> None:
+        self.started = True
+        start = data.lstrip(b"\xef\xbb\xbf")
+        declared = _XML_DECLARED_ENCODING.match(start)
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:64]
+        if utf16 or (declared and declared.group(1).lower().replace(b"-", b"") not in _PLAIN_ENCODINGS):
+            raise RosterFileRefused(
+                "文件内部使用了非标准的字符编码（不是 UTF-8），已拒绝。请在 Excel 中另存为 .xlsx 后再导入。"
+            )
+
+    def _look_at(self, text: bytes) -> None:
+        if not text:
+            return
+        if any(marker in text for marker in _DTD):
+            raise RosterFileRefused("文件包含不允许的 XML 声明（DTD/实体定义），可能是恶意文件，已拒绝。")
+        fast = _references_standard(text)
+        far_pattern, deep_pattern = (_FAR_COLUMN_FAST, _deep_row(fast=True)) if fast else (_FAR_COLUMN, _deep_row())
+        far = max((_column_number(match.group(1)) for match in far_pattern.finditer(text)), default=0)
+        deep = max((int(match.group(1)) for match in deep_pattern.finditer(text)), default=0)
+        self.last_column = max(self.last_column, far)
+        self.last_row = max(self.last_row, deep)
+        if fast:
+            return
+        self.rows_without_ref += sum(1 for _ in _ROW_WITHOUT_REF.finditer(text))
+        if self.row_cells or _CELL_WITHOUT_REF.search(text):
+            self._count_cells_without_ref(text)
+
+    def _count_cells_without_ref(self, text: bytes) -> None:
+        """Cells without a reference, counted row by row (the rare slow path)."""
+        pieces = _ROW_START.split(text)
+        for index, piece in enumerate(pieces):
+            if index:
+                self.row_cells = 0  # a new row starts
+            self.row_cells += sum(1 for _ in _CELL_WITHOUT_REF.finditer(piece))
+            self.cells_without_ref = max(self.cells_without_ref, self.row_cells)
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """(rows, columns) a reader could make of this sheet, at most."""
+        return self.last_row + self.rows_without_ref, self.last_column + self.cells_without_ref
+
+
+def _references_standard(text: bytes) -> bool:
+    """Every row and cell tag here (whole tags: see _XmlWatch) starts with r="…", none is prefixed."""
+    return not any(pattern.search(text) for pattern in _ODD_TAGS)
+
+
+@functools.cache
+def _deep_rows_of(digits: int, fast: bool) -> re.Pattern:
+    start = rb' r="' if fast else rb'\sr\s*=\s*["\']'
+    return re.compile(start + rb"[A-Za-z]*(\d{%d,})[\"']" % digits)
+
+
+def _deep_row(*, fast: bool = False) -> re.Pattern:
+    """References to rows with as many digits as the row limit: the only ones that could pass it."""
+    return _deep_rows_of(len(str(settings.ROSTER_MAX_ROWS + HEADER_ROWS)), fast)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def _first_sheet(names: list[str]) -> str | None:
@@ -163,18 +287,32 @@ def check_file(path: str | Path) -> FileFacts:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             members = _check_directory(archive, size)
             first = _first_sheet([member.filename for member in members])
-            declared = None
+            declared, date1904 = None, False
             for member in members:
                 watch = _XmlWatch(member.filename)
                 is_xml = member.filename.endswith((".xml", ".rels", ".vml"))
                 _inflate(handle, member, watch if is_xml else (lambda data: None))
+                if is_xml:
+                    watch.finish()
+                    _refuse_too_large(*watch.extent)
                 if member.filename == first:
                     declared = _declared_rows(watch.head)
+                date1904 = date1904 or watch.date1904
     except zipfile.BadZipFile:
         raise RosterFileRefused("文件已损坏或不是 .xlsx 格式，请在 Excel 中另存为 .xlsx 后再导入。") from None
-    if declared is not None and declared > settings.ROSTER_MAX_ROWS + 20:
+    if declared is not None and declared > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
         raise RosterFileRefused(too_many_rows_message(declared))
-    return FileFacts(size=size, declared_rows=declared)
+    return FileFacts(size=size, declared_rows=declared, date1904=date1904)
+
+
+def _refuse_too_large(rows: int, columns: int) -> None:
+    if rows > settings.ROSTER_MAX_ROWS + HEADER_ROWS:
+        raise RosterFileRefused(too_many_rows_message(rows))
+    if columns > MAX_COLUMNS:
+        raise RosterFileRefused(
+            f"工作表的列数（约 {columns:,} 列）超过 {MAX_COLUMNS} 列的上限，花名册模板只有 46 列。"
+            "请删除多余的列（或清除远处单元格中的内容）后再导入。"
+        )
 
 
 def _declared_rows(head: bytes) -> int | None:

@@ -62,6 +62,7 @@ class ChildRow:
     town_id: int
     exit_reason: str
     exit_date: date | None
+    roster_status: str
     values: tuple  # the file's child columns, in the import's order (RowValidator.child_keys)
 
     @property
@@ -100,10 +101,10 @@ def load_children(hashes: list[str], keys: tuple[str, ...]) -> dict[str, ChildRo
     found: dict[str, ChildRow] = {}
     # Texts come back interned: the same objects as the file's equal texts (validate.py interns
     # them too), so an unchanged roster costs its snapshot almost no memory.
-    names = ("pk", "id_number_hash", "village", "town", "exit_reason", "exit_date", *keys)
+    names = ("pk", "id_number_hash", "village", "town", "exit_reason", "exit_date", "roster_status", *keys)
     for chunk in chunks(sorted(hashes)):
         for row in select(Child, names, "id_number_hash", chunk):
-            found[row[1]] = ChildRow(row[0], row[2], row[3], row[4], row[5], row[6:])
+            found[row[1]] = ChildRow(row[0], row[2], row[3], row[4], row[5], row[6], row[7:])
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from qidong_care.core.crypto import blind_index
 
+from ..models import Adult, Child
 from ..rules.eligibility import AGE_LIMIT
 from ..rules.idnumber import IdInfo, age_on
 from . import normalize as cell
@@ -84,6 +85,16 @@ class ParsedRow:
     agreement_signed_on: date | None = None
 
 
+NOTES_LIMIT = 2000  # 备注 is a TextField: a note, not a document
+
+
+def text_limit(key: str) -> int:
+    """The most characters a text column's field holds (a longer value would not fit the database)."""
+    role, _, name = key.partition("_")
+    model, field_name = (Adult, name) if role in ROLES else (Child, key)
+    return getattr(model._meta.get_field(field_name), "max_length", None) or NOTES_LIMIT
+
+
 @dataclass
 class RowValidator:
     layout: Layout
@@ -101,6 +112,7 @@ class RowValidator:
         self.role_fields = {
             role: tuple(name for name in ROLE_FIELDS[role] if has(f"{role}_{name}")) for role in self.roles
         }
+        self.role_keys = {role: [(name, f"{role}_{name}") for name in self.role_fields[role]] for role in self.roles}
         positions = self.layout.positions
         self.width = max(positions.values()) + 1
         # Every column but the region ones, read by one loop: (key, position, parser, header).
@@ -127,7 +139,8 @@ class RowValidator:
             return lambda raw: cell.phone(raw, column=header)
         if column.kind == ID_NUMBER:
             return lambda raw: cell.id_number(raw, column=header, on=on)
-        return cell.text
+        limit, person = text_limit(column.key), column.key.endswith("name")
+        return lambda raw: cell.checked_text(raw, column=header, limit=limit, person=person)
 
     def __call__(self, line: int, cells: list) -> tuple[ParsedRow | None, list[RowError]]:
         return _RowCheck(self, line, cells).run()
@@ -252,14 +265,14 @@ class _RowCheck:
         return info.gender, info.birth_date
 
     def adult(self, role: str) -> AdultEntry:
-        fields = self.v.role_fields[role]
-        entry = AdultEntry(role=role, relation=PARENT_RELATIONS.get(role, ""), fields=fields)
         parsed = self.parsed
-        for name in fields:
-            value = parsed[f"{role}_{name}"]
-            setattr(entry, name, value if value is not None else ("" if name != "departed_on" else None))
-        entry.id_hash = _hash(entry.id_number) if entry.id_number else ""
-        return entry
+        values = {name: parsed[key] for name, key in self.v.role_keys[role]}
+        for name, value in values.items():
+            if value is None and name != "departed_on":
+                values[name] = ""
+        values.setdefault("relation", PARENT_RELATIONS.get(role, ""))
+        number = values.get("id_number")
+        return AdultEntry(role=role, fields=self.v.role_fields[role], id_hash=_hash(number) if number else "", **values)
 
 
 @lru_cache(maxsize=4096)  # the same adult in two roles of a row, and on sibling rows

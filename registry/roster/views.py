@@ -25,7 +25,7 @@ from ..models import ImportJob, Region, RegionLevel
 from ..scope import visible_regions
 from .columns import COLUMNS
 from .export import roster_export
-from .jobs import import_job_confirm, import_job_start, job_progress
+from .jobs import import_job_check_worker, import_job_confirm, import_job_start, job_progress
 from .report import SheetWriter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,7 +77,7 @@ def _summary(job: ImportJob) -> dict:
 
 
 def import_detail(request, pk: int):
-    job = _own_job(request, pk)
+    job = import_job_check_worker(_own_job(request, pk))
     summary = _summary(job)
     errors = summary.get("errors", [])
     context = {
@@ -95,7 +95,7 @@ def import_detail(request, pk: int):
 
 def import_progress(request, pk: int):
     """The progress bar (htmx polls it); when the job is done, the page reloads to show the outcome."""
-    job = _own_job(request, pk)
+    job = import_job_check_worker(_own_job(request, pk))
     if not job.is_running:
         response = HttpResponse("")
         response["HX-Redirect"] = reverse("registry:import_detail", args=[job.pk])

@@ -20,12 +20,12 @@ from ..models import Adult, ArchiveUpdate, Child, ChildAdult
 from ..rules.idnumber import mask_id_number
 from ..services import AdultInput, archive_changed, record_archive_update, set_adult_facts
 from . import bulk
-from .changed import ChangedChildren, WrittenChild, flag_likely_duplicates
+from .changed import WrittenChild, flag_likely_duplicates
 from .columns import PARENT_RELATIONS, ROLES
 from .family import ADULT_FIELDS, AdultState
 from .inserts import insert_plain, insert_with_history, new_row
 from .planning import CREATE, UPDATE, Plan, RowPlan
-from .snapshots import LinkRow, chunks, load_adults, load_links
+from .snapshots import ChildRow, LinkRow, chunks, load_adults, load_links
 
 SOURCE = "花名册导入"
 CHILD_UPDATE_FIELDS = bulk.update_fields_of(Child)
@@ -39,6 +39,7 @@ class Written:
     updated: list[WrittenChild] = field(default_factory=list)
     siblings: list[WrittenChild] = field(default_factory=list)
     by_line: dict[int, int] = field(default_factory=dict)  # row line → child id
+    records: dict[int, WrittenChild] = field(default_factory=dict)  # row line → its written child
 
     @property
     def changed(self) -> list[WrittenChild]:
@@ -74,21 +75,24 @@ class PlanWriter:
             [{"child_id": c.pk, "town_id": c.town_id, "on": on, "first_at": when} for c in written.created],
         )
         record_archive_update([*written.updated, *written.siblings], on=on)
-        archive_changed(ChangedChildren([c.pk for c in written.changed]), source=SOURCE, user=self.user)
+        archive_changed(written.changed, source=SOURCE, user=self.user)
         return written
 
-    def children_by_line(self) -> dict[int, Child]:
+    def children_by_line(self) -> dict[int, WrittenChild]:
         """The child of every accepted row that gives an agreement date (created, updated or unchanged),
-        by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from."""
-        ids = {
-            row_plan.row.line: self.written.by_line.get(row_plan.row.line) or row_plan.child.pk
-            for row_plan in self.plan.rows
-            if row_plan.row.agreement_signed_on is not None
-        }
-        children: dict[int, Child] = {}
-        for chunk in chunks(sorted(set(ids.values()))):
-            children.update((child.pk, child) for child in Child.objects.filter(pk__in=chunk))
-        return {line: children[pk] for line, pk in ids.items()}
+        by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from.
+        No query: written children were recorded on the way, unchanged ones are in the plan."""
+        found: dict[int, WrittenChild] = {}
+        for row_plan in self.plan.rows:
+            line = row_plan.row.line
+            if row_plan.row.agreement_signed_on is None:
+                continue
+            record = self.written.records.get(line)
+            if record is None and row_plan.child is not None:
+                record = _matched(row_plan.child, self.plan.child_keys)
+            if record is not None:
+                found[line] = record
+        return found
 
     # --- adults ---------------------------------------------------------------------------------
 
@@ -146,7 +150,7 @@ class PlanWriter:
         apply_assessment(child, facts, on=self.plan.on)
         key = (child.name, child.birth_date, child.village_id)
         child.likely_duplicate = key in self.duplicate_keys
-        return WrittenChild(child.pk, child.town_id, key)
+        return WrittenChild.of(child, key=key)
 
     def _create_children(self, creates: list[RowPlan]) -> None:
         for batch in chunks(creates):
@@ -166,6 +170,7 @@ class PlanWriter:
             for row_plan, child, record in zip(batch, children, written, strict=True):
                 record.pk = child.pk
                 self.written.by_line[row_plan.row.line] = child.pk
+                self.written.records[row_plan.row.line] = record
             self.written.created.extend(written)
 
     def _update_children(self, updates: list[RowPlan]) -> None:
@@ -174,8 +179,10 @@ class PlanWriter:
             children = list(Child.objects.filter(pk__in=chunk).select_for_update().order_by("pk"))
             for child in children:
                 row_plan = by_pk[child.pk]
-                self.written.updated.append(self._apply_row(child, row_plan))
+                record = self._apply_row(child, row_plan)
+                self.written.updated.append(record)
                 self.written.by_line[row_plan.row.line] = child.pk
+                self.written.records[row_plan.row.line] = record
                 child.version += 1
             bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)
             bulk.history(Child, children, kind="~", user=self.user, reason=self.reason, when=self.when)
@@ -236,9 +243,25 @@ class PlanWriter:
                 ]
                 apply_assessment(child, child_facts(child, facts_links), on=self.plan.on)
                 child.version += 1
-                self.written.siblings.append(WrittenChild(child.pk, child.town_id, ()))
+                self.written.siblings.append(WrittenChild.of(child))
             bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)
             bulk.history(Child, children, kind="~", user=self.user, reason=reason, when=self.when)
+
+
+def _matched(child: ChildRow, keys: tuple[str, ...]) -> WrittenChild:
+    """An unchanged row's child, as stored (for the agreement its row may sign)."""
+    values = dict(zip(keys, child.values, strict=True))
+    return WrittenChild(
+        child.pk,
+        child.town_id,
+        child.village_id,
+        values.get("name", ""),
+        values.get("birth_date"),
+        child.roster_status,
+        values.get("living_arrangement", ""),
+        values.get("schooling", ""),
+        values.get("family_economy", ""),
+    )
 
 
 def _empty_child(key: str):

@@ -148,6 +148,7 @@ def spotcheck_problems(request):
 
 @require_POST
 def spotcheck_resolve(request, pk: int):
+    require(request.user, Capability.VIEW_CHILDREN, "您的角色不能查看抽查问题。")
     item = _get_item(request.user, pk)
     require(request.user, Capability.EDIT_CHILDREN, "您的角色只能查看，不能处理抽查问题。")
     form = SpotCheckResolveForm(request.POST)

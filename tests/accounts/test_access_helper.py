@@ -7,7 +7,16 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from qidong_care.accounts.roles import Capability
-from tests.access import NO_CHILD_DATA_ROLES, assert_access, assert_refused_to, routes, users_by_role
+from tests.access import (
+    NO_CHILD_DATA_ROLES,
+    Probe,
+    assert_access,
+    assert_refused_to,
+    probe_mismatches,
+    routes,
+    url_names,
+    users_by_role,
+)
 
 
 def guarded(request, pk: int):
@@ -63,3 +72,18 @@ def test_assert_access_compares_with_the_table(request, client, db):
 def test_routes_leave_out_excluded_names():
     names = [r.name for r in routes(["leaktest"], urlconf=URLCONF, exclude=["leaktest:a*"])]
     assert names == ["leaktest:detail"]
+
+
+def test_url_names_include_regex_routes_and_namespaces():
+    names = url_names(URLCONF)
+    assert {"leaktest:detail", "leaktest:all", "registry:child_detail", "admin:app_list"} <= set(names)
+
+
+@pytest.mark.urls(URLCONF)
+def test_probe_mismatches_reports_a_leak_and_logs_in_again_after_a_logout(request, client, db):
+    users = {"anonymous": None, **users_by_role(request, ["auditor"])}
+    logout = Probe("logout", "/accounts/logout/", frozenset({302}))
+    leak = Probe("leaktest:all", "/children/all/", frozenset({403}))
+    probes = {"auditor": [logout, leak], "anonymous": [Probe("leaktest:all", "/children/all/", frozenset({302}))]}
+    problems = probe_mismatches(client, users=users, probes=probes)
+    assert problems == ["auditor leaktest:all /children/all/: got 200, expected [403]"]

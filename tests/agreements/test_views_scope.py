@@ -48,8 +48,8 @@ def test_roles_within_scope_read_the_agreement_and_its_scan(login, child, name, 
 
 @pytest.mark.parametrize("name", CHILD_READS + CHILD_WRITES + ["agreements:print"])
 @pytest.mark.parametrize("role", ["admin_user", "auditor", "security_admin"])
-def test_roles_that_do_not_read_archives_get_404(login, child, name, role, request):
-    assert _request(login(request.getfixturevalue(role)), name, child).status_code == 404
+def test_roles_that_do_not_read_archives_get_403(login, child, name, role, request):
+    assert _request(login(request.getfixturevalue(role)), name, child).status_code == 403
 
 
 def test_a_director_gets_404_for_a_child_of_another_village_of_the_town(login, director, town_staff):

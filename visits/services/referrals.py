@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from qidong_care.accounts.roles import Role
 from qidong_care.notifications.models import Notification
@@ -41,6 +40,11 @@ def _existing_open(pairs: Sequence[tuple[Child, str]]) -> set[tuple[int, str]]:
     return found
 
 
+def _child_of(child) -> dict:
+    """A Child, or a record with its attributes (a roster import passes small records, not instances)."""
+    return {"child": child} if isinstance(child, Child) else {"child_id": child.pk}
+
+
 def referrals_open(
     findings: Sequence[tuple[Child, str]],
     *,
@@ -66,7 +70,7 @@ def referrals_open(
         seen.add((child.pk, finding))
         fresh.append(
             Referral(
-                child=child,
+                **_child_of(child),
                 town_id=child.town_id,
                 village_id=child.village_id,
                 trigger=finding,
@@ -80,11 +84,19 @@ def referrals_open(
         )
     if not fresh:
         return []
-    created = bulk_create_with_history(fresh, Referral, batch_size=500, default_user=opener)
-    high_risk = [referral.pk for referral in created if is_high_risk(referral.trigger)]
+    _insert_with_history(fresh, user=opener)
+    high_risk = [referral.pk for referral in fresh if is_high_risk(referral.trigger)]
     if high_risk:
         transaction.on_commit(lambda: _queue_high_risk(high_risk), robust=True)
-    return created
+    return fresh
+
+
+def _insert_with_history(referrals: list[Referral], *, user) -> None:
+    """The new referrals and their "+" history rows, streamed in (COPY on PostgreSQL): a province's
+    roster import opens tens of thousands at once. Their primary keys are set."""
+    from registry.roster.inserts import insert_with_history  # the registry's bulk writer
+
+    insert_with_history(Referral, referrals, user=user, reason=None, when=timezone.now())
 
 
 def _queue_high_risk(ids: list[int]) -> None:

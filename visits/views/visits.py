@@ -13,7 +13,7 @@ from registry.models import Child
 from registry.scope import get_child_for_user, scope_filter
 from registry.services import ConcurrentEditError
 
-from ..access import NOT_FOUND, get_visit_for_user, require
+from ..access import NOT_FOUND, get_visit_for_user, reads_referrals, require
 from ..forms import VisitForm, apply_errors
 from ..models import Referral, Visit, VisitPhoto
 from ..selectors import children_this_month, high_risk_pending, month_of, total, visit_coverage_by
@@ -35,13 +35,9 @@ def my_month(request):
     coverage = total(
         visit_coverage_by("village_id", month_start=month_of(on), on=on, scope=scope_filter(user) & regions.q)
     )
-    overdue = (
-        Referral.objects.visible_to(user)
-        .overdue(timezone.now())
-        .filter(regions.q)
-        .select_related("child", "village")
-        .order_by("deadline")[:10]
-    )
+    referrals = Referral.objects.visible_to(user) if reads_referrals(user) else Referral.objects.none()
+    overdue = referrals.overdue(timezone.now()).filter(regions.q).select_related("child", "village")
+    high_risk = high_risk_pending(user).filter(regions.q)[:10] if reads_referrals(user) else []
     context = {
         "page": paginate(request, children),
         "query_string": query_string(request),
@@ -49,8 +45,8 @@ def my_month(request):
         "q": query,
         "on": on,
         "coverage": coverage,
-        "overdue": list(overdue),
-        "high_risk": list(high_risk_pending(user).filter(regions.q)[:10]),
+        "overdue": list(overdue.order_by("deadline")[:10]),
+        "high_risk": list(high_risk),
         "can_record": user.can(Capability.RECORD_VISITS) and not user.is_read_only,
         "saved_child": request.GET.get("saved", ""),
     }
