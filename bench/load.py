@@ -5,7 +5,8 @@
 50 users of different roles (town staff of every town, village children's directors, bureau and
 inspectors: BENCH_LOAD_USERS) log in during a ramp — logins are CPU-heavy on purpose (PBKDF2), so
 their figures are kept apart — then browse lists, searches, archives and dashboards for
-BENCH_LOAD_SECONDS (60) with a think time of 0.5–2 s (bench/locust_run.py). Bounded: the locust
+BENCH_LOAD_SECONDS (60) with a think time of BENCH_THINK seconds (default "3,10"; "0.5,2" shows
+the server's capacity; bench/locust_run.py). Bounded: the locust
 process is stopped after the ramp plus the window, and gunicorn with it.
 
 Needs a seeded bench database (bench.seed). The users get one bench-only password; their password
@@ -109,7 +110,8 @@ def load_test(*, users: int | None = None, seconds: int | None = None) -> dict:
         plan_path = handle.name
     server = start_gunicorn()
     try:
-        command = [sys.executable, "-m", "bench.locust_run", plan_path, f"http://127.0.0.1:{PORT}", str(seconds)]
+        think = os.environ.get("BENCH_THINK", "3,10")
+        command = [sys.executable, "-m", "bench.locust_run", plan_path, f"http://127.0.0.1:{PORT}", str(seconds), think]
         limit = seconds + 10 * users + 120  # the ramp's logins, the window, and a margin: then it is killed
         completed = subprocess.run(command, cwd=env.ROOT, capture_output=True, text=True, timeout=limit, check=False)
     finally:

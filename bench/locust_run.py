@@ -1,11 +1,12 @@
 """The load generator of bench/load.py, in a process of its own (locust patches the standard
 library with gevent, which Django's process must not see).
 
-    python -m bench.locust_run PLAN.json http://127.0.0.1:8765 60     # prints one JSON line
+    python -m bench.locust_run PLAN.json http://127.0.0.1:8765 60 3,10     # prints one JSON line
 
 Phase 1 (ramp): every user logs in through the login form (PBKDF2 on the server), 5 a second.
 Phase 2 (window): once all are in, the statistics restart and they browse for the given seconds,
-waiting 0.5–2 s between pages (people read what they open). Login figures are reported apart.
+waiting the think time between pages (default 3–10 s: people read what they open; "0.5,2" makes
+them hammer the server and shows its capacity). Login figures are reported apart.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ LOGIN_FIGURES: dict = {}
 
 
 class Staff(HttpUser):
-    wait_time = between(0.5, 2)
+    wait_time = between(3, 10)  # replaced by main() with the think time asked for
 
     def on_start(self) -> None:
         self.profile = PLAN["users"].pop(0)
@@ -94,7 +95,9 @@ def figures_of(stats) -> dict:
     }
 
 
-def main(plan_path: str, host: str, seconds: int) -> None:
+def main(plan_path: str, host: str, seconds: int, think: str = "3,10") -> None:
+    low, high = (float(part) for part in think.split(","))
+    Staff.wait_time = between(low, high)
     with open(plan_path, encoding="utf-8") as handle:
         PLAN.update(json.load(handle))
     PLAN["count"] = len(PLAN["users"])
@@ -115,7 +118,7 @@ def main(plan_path: str, host: str, seconds: int) -> None:
     runner.quit()
     browsing["throughput_rps"] = round(browsing["requests"] / window, 1)
     print(json.dumps({
-        "users": PLAN["count"], "window_seconds": round(window, 1), "think_time_s": "0.5-2",
+        "users": PLAN["count"], "window_seconds": round(window, 1), "think_time_s": f"{low:g}-{high:g}",
         "logins": {"seconds": round(ramp_seconds, 1), "ok": STATE["logged_in"], "failed": STATE["failed_logins"],
                    "p50_ms": login["by_page"].get("login", {}).get("p50_ms"),
                    "p95_ms": login["by_page"].get("login", {}).get("p95_ms")},
@@ -124,4 +127,4 @@ def main(plan_path: str, host: str, seconds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])

@@ -162,6 +162,7 @@ def page_cases(users: dict, rnd: random.Random) -> list[tuple[str, str, str, lis
             ("child list, page 200", "list", role, [f"{base}?page=200"]),
             ("child list, filtered (在册+信息缺失)", "list", role, [f"{base}?status=active&missing=1"]),
             ("child list, one village", "list", role, [f"{base}?village={village}"]),
+            ("child list, latest updates first", "list", role, [f"{base}?sort=updated"]),
             ("child list, search by name", "list", role, [f"{base}?q={name}" for name in names]),
             ("child list, search by ID number", "list", role, [f"{base}?q={number}" for number in numbers]),
             ("archive page", "archive", role, [reverse("registry:child_detail", args=[c.pk]) for c in children]),

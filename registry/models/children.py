@@ -144,6 +144,9 @@ class Child(models.Model):
             # The child list filtered to one village inside a town staff member's scope (town_id IN …):
             # one index for both, not the whole town's entries ANDed with the village's (issue 9).
             models.Index(fields=["village", "town"], name="child_village_town"),
+            # The list's other sort orders (registry.filters.SORTS): newest changes, and by age.
+            models.Index(fields=["updated_at", "id"], name="child_updated"),
+            models.Index(fields=["birth_date", "id"], name="child_birth"),
             # The age-out job's look-up: children not exited yet, by birth date (registry.ageout).
             models.Index(
                 fields=["birth_date"],
