@@ -1,8 +1,10 @@
 """Building archives for tests through the same service the survey form uses (registry.services)."""
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
+from agreements.services import agreement_sign, parties_of
+from registry import assessment
 from registry.choices import AdultRole, HouseholdType, LivingArrangement, ParentStatus, Relation, Schooling
 from registry.models import Child, Region
 from registry.rules.idnumber import check_digit
@@ -88,4 +90,18 @@ def make_child(
     data.update(fields)
     return child_save(
         user=user, child=None, data=data, adults=complete_adults() if adults is None else adults, reason="测试建档"
+    )
+
+
+def sign_for_a_year(child: Child, *, on: date | None = None, witness_name: str = "亚光村村民委员会"):
+    """A valid agreement from `on` (today) for a year, with the parties the archive names."""
+    on = on or assessment.today()
+    return agreement_sign(
+        user=None,
+        child=child,
+        signed_on=on,
+        valid_from=on,
+        valid_until=on + timedelta(days=365),
+        principals=parties_of(child).principals,
+        witness_name=witness_name,
     )

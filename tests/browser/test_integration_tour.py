@@ -1,31 +1,15 @@
 """Town staff see one system: from the home page's to-do to the list behind it, and on a child's
 archive the agreement and the visits that the other apps keep."""
 
-from datetime import timedelta
-
 import pytest
 
-from agreements.services import agreement_sign, parties_of
 from registry.assessment import today
 from registry.choices import LivingArrangement
 from tests.browser.conftest import PHONE
 from tests.conftest import DIRECTOR_VILLAGES
-from tests.factories import make_child
+from tests.factories import make_child, sign_for_a_year
 from tests.registry.registry_pages import next_id
 from visits.services.visits import visit_record
-
-
-def sign(child) -> None:
-    on = today()
-    agreement_sign(
-        user=None,
-        child=child,
-        signed_on=on,
-        valid_from=on,
-        valid_until=on + timedelta(days=365),
-        principals=parties_of(child).principals,
-        witness_name="亚光村村民委员会",
-    )
 
 
 def visit(child, user) -> None:
@@ -48,7 +32,7 @@ def test_town_staff_go_from_the_home_page_to_the_list_and_to_an_archive(
     browser_login, town_staff, live_server, viewport
 ):
     signed = make_child(DIRECTOR_VILLAGES[0], user=town_staff, name="石红轩", id_number=next_id())
-    sign(signed)
+    sign_for_a_year(signed)
     visit(signed, town_staff)
     make_child(DIRECTOR_VILLAGES[0], user=town_staff, name="陆小明", id_number=next_id())
     alone = make_child(

@@ -13,7 +13,7 @@ from agreements.services import agreement_sign, parties_of
 from registry.assessment import today
 from registry.choices import LivingArrangement
 from tests.conftest import DIRECTOR_VILLAGES
-from tests.factories import make_child
+from tests.factories import make_child, sign_for_a_year
 from tests.registry.registry_pages import next_id
 from visits.choices import Finding, ReferralSource
 from visits.selectors import month_of
@@ -60,15 +60,7 @@ def grow(n: int, *, start: int) -> None:
             fields = {"living_arrangement": LivingArrangement.ALONE} if alone else {}
             kid = make_child(village, name=f"儿童{i:02d}", id_number=next_id(), **fields)
             if i % 2:
-                agreement_sign(
-                    user=None,
-                    child=kid,
-                    signed_on=on,
-                    valid_from=on,
-                    valid_until=on + timedelta(days=365),
-                    principals=parties_of(kid).principals,
-                    witness_name="村民委员会",
-                )
+                sign_for_a_year(kid, on=on, witness_name="村民委员会")
             if i % 4 < 2:
                 visit_record(user=None, child=kid, data=routine(max(month_of(on), on - timedelta(days=1))))
             if i % 5 == 0:

@@ -28,16 +28,11 @@ from tests.conftest import DIRECTOR_VILLAGES
 from tests.factories import make_child, make_id
 from tests.registry.registry_pages import next_id
 from tests.reports.builders import suspected_adults
+from tests.visits.conftest import routine
 from visits.choices import (
     Finding,
-    Guardianship,
-    MentalHealth,
-    PhysicalHealth,
     ReferralStatus,
-    RiskLevel,
-    SchoolingState,
     VisitKind,
-    VisitMode,
 )
 from visits.models import Referral, Visit
 from visits.services import referral_transition, visit_record
@@ -71,23 +66,7 @@ def sign(kid: Child, *, user, signed_on: date, valid_until: date):
 
 
 def visit(kid: Child, *, user, on: date, kind: str = VisitKind.DIRECTOR_MONTHLY, findings=()) -> Visit:
-    data = {
-        "date": on,
-        "kind": kind,
-        "mode": VisitMode.HOME,
-        "safety_home": "ok",
-        "safety_fire": "ok",
-        "safety_water": "ok",
-        "safety_traffic": "ok",
-        "guardianship": Guardianship.GOOD,
-        "physical_health": PhysicalHealth.GOOD,
-        "mental_health": MentalHealth.GOOD,
-        "schooling": SchoolingState.NORMAL,
-        "contact_methods": ["phone"],
-        "contact_frequency": "weekly",
-        "risk_level": RiskLevel.LOW,
-        "services": [],
-    }
+    data = routine(on, kind=kind)
     kid.refresh_from_db()
     return visit_record(user=user, child=kid, data=data, findings=list(findings))
 

@@ -8,12 +8,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.services import agreement_sign, parties_of
 from qidong_care.audit.models import AuditEvent
 from registry.choices import ParentStatus, Relation
 from registry.services import AdultInput, child_exit
 from tests.conftest import DIRECTOR_VILLAGES
-from tests.factories import complete_adults, make_child
+from tests.factories import complete_adults, make_child, sign_for_a_year
 from tests.registry.registry_pages import count_queries, form_values, next_id
 from visits.choices import Finding, VisitKind
 from visits.services import visit_record
@@ -171,7 +170,7 @@ def test_the_archive_runs_the_same_number_of_queries_for_3_and_25_siblings(login
 
     client = login(town_staff)
     siblings(2)
-    signed(first)
+    sign_for_a_year(first)
     visited(first, days_ago=1, findings=[Finding.HARDSHIP])
     few = count_queries(client, detail(first))
     siblings(22)
@@ -181,19 +180,6 @@ def test_the_archive_runs_the_same_number_of_queries_for_3_and_25_siblings(login
     assert first.links.get(role="guardian").adult.links.count() == 2 * 25
     assert first.visits.count() == 10 and first.referrals.count() == 4
     assert count_queries(client, detail(first)) == few
-
-
-def signed(child) -> None:
-    on = timezone.localdate()
-    agreement_sign(
-        user=None,
-        child=child,
-        signed_on=on,
-        valid_from=on,
-        valid_until=on + timedelta(days=365),
-        principals=parties_of(child).principals,
-        witness_name="亚光村村民委员会",
-    )
 
 
 def visited(child, *, days_ago: int, findings=()) -> None:

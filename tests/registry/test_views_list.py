@@ -1,18 +1,18 @@
 """The child list (registry:child_list) and the 待核实 list: search, filters in the query string,
 sorting, pagination, masked ID numbers, and a constant number of queries."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.selectors import agreement_todo_count
-from agreements.services import agreement_mark_resign, agreement_sign, parties_of
+from agreements.services import agreement_mark_resign
 from registry.models import Child
 from registry.services import child_exit
 from tests.conftest import DIRECTOR_VILLAGES
-from tests.factories import away, complete_adults, make_child
+from tests.factories import away, complete_adults, make_child, sign_for_a_year
 from tests.registry.registry_pages import count_queries, next_id
 
 LIST = reverse("registry:child_list")
@@ -138,27 +138,12 @@ def test_pagination_keeps_the_filters(login, town_staff):
     assert names_in(second) == ["儿童25", "儿童26"]
 
 
-def signed(kid: Child) -> Child:
-    """A valid agreement from today, with the parties the archive names (agreements.services)."""
-    on = timezone.localdate()
-    agreement_sign(
-        user=None,
-        child=kid,
-        signed_on=on,
-        valid_from=on,
-        valid_until=on + timedelta(days=365),
-        principals=parties_of(kid).principals,
-        witness_name="亚光村村民委员会",
-    )
-    return kid
-
-
 def test_the_no_agreement_filter_lists_children_on_the_roster_without_a_valid_agreement(login, town_staff):
-    signed(child("已签", user=town_staff))
+    sign_for_a_year(child("已签", user=town_staff))
     child("未签", user=town_staff)
     child("待核", user=town_staff, adults=suspected_adults())  # not on the roster: needs none yet
-    to_resign = signed(child("需重签", user=town_staff))
-    agreement_mark_resign(user=None, agreement=to_resign.agreement, reason="委托照护人变更")
+    to_resign = sign_for_a_year(child("需重签", user=town_staff))
+    agreement_mark_resign(user=None, agreement=to_resign, reason="委托照护人变更")
     client = login(town_staff)
     assert sorted(names_in(client.get(LIST, {"no_agreement": "1"}))) == ["未签", "需重签"]
     assert sorted(names_in(client.get(LIST, {"no_agreement": "1", "q": "未"}))) == ["未签"]
@@ -167,7 +152,7 @@ def test_the_no_agreement_filter_lists_children_on_the_roster_without_a_valid_ag
 
 
 def test_the_no_agreement_filter_counts_what_the_home_page_counts(login, town_staff):
-    signed(child("已签", user=town_staff))
+    sign_for_a_year(child("已签", user=town_staff))
     child("未签", user=town_staff)
     figure = agreement_todo_count(town_staff, on=timezone.localdate())
     response = login(town_staff).get(LIST, {"no_agreement": "1"})
@@ -178,7 +163,7 @@ def _many(n: int, user) -> None:
     for i in range(n):
         kid = child(f"儿童{i:02d}", user=user, birth=date(2012, 2, 1 + i), adults=None if i % 2 else suspected_adults())
         if i % 4 == 3:  # every other child on the roster has a valid agreement
-            signed(kid)
+            sign_for_a_year(kid)
 
 
 @pytest.mark.parametrize("query", ["", "?no_agreement=1", "?status=active&no_agreement=1&missing=0&sort=name"])
