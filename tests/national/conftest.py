@@ -111,7 +111,14 @@ def build_scenario(town_staff) -> Scenario:
     child_exit(user=town_staff, child=c["exited_here"], reason=ExitReason.PARENTS_RETURNED, on=date(2025, 3, 1))
     c["not_left_behind"] = make_child(KEMING, name="陆子涵", birth=date(2014, 2, 2), adults=parent_at_home())
     c["national_exited"] = make_child(YAGUANG, name="施雨萱", birth=date(2017, 7, 7), male=False)
-    c["by_child_no"] = make_child(YAGUANG, name="倪浩然", birth=date(2011, 11, 11), national_child_no="QG32068100007")
+    # Its own ID number is fixed: a generated one could equal the national row's (seq 991) below.
+    c["by_child_no"] = make_child(
+        YAGUANG,
+        name="倪浩然",
+        birth=date(2011, 11, 11),
+        id_number=make_id(date(2011, 11, 11), seq=990),
+        national_child_no="QG32068100007",
+    )
     c["likely"] = make_child(YAGUANG, name="季梓涵", birth=date(2018, 3, 3), male=False)
     c["nanyang"] = make_child(QIXING, name="袁一鸣", birth=date(2014, 5, 5))
     for child in c.values():
