@@ -39,9 +39,19 @@ def _env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
+def _code_only_command(argv: list[str]) -> bool:
+    """`manage.py makemigrations`, `check` (not `--deploy`) or `collectstatic`: commands that read the
+    code and never a child's record, so a build or a migrations check needs no production secret."""
+    command = argv[1] if len(argv) > 1 and Path(argv[0]).name in {"manage.py", "django-admin"} else ""
+    if command == "check":
+        return "--deploy" not in argv
+    return command in {"makemigrations", "collectstatic"}
+
+
 DEBUG = _env_bool("DEBUG", False)
-# Dev-only values are allowed while DEBUG is on or under the test runner, never in production.
-EMBEDDED_DEFAULTS_ALLOWED = DEBUG or TESTING
+# Dev-only values are allowed while DEBUG is on, under the test runner, or for a code-only command;
+# never when the site, a worker or any command that touches data runs in production.
+EMBEDDED_DEFAULTS_ALLOWED = DEBUG or TESTING or _code_only_command(sys.argv)
 
 if EMBEDDED_DEFAULTS_ALLOWED:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-qidong-care-do-not-use-in-production")

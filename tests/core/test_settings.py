@@ -49,3 +49,24 @@ def test_debug_starts_on_the_embedded_defaults():
     result = start_django(DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+def manage(*args: str) -> subprocess.CompletedProcess:
+    """manage.py with no environment at all, as a build step or a migrations check runs it."""
+    environment = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_migrations_check_needs_no_production_secret():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_commands_that_touch_data_still_refuse_without_the_secrets():
+    for args in (["migrate", "--plan"], ["check", "--deploy"], ["createsuperuser", "--noinput"]):
+        result = manage(*args)
+        assert result.returncode != 0, args
+        assert "SECRET_KEY must be set" in result.stderr, args
