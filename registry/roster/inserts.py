@@ -13,9 +13,13 @@ simple-history's bulk_history_create would write: on PostgreSQL the database cop
 from __future__ import annotations
 
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
@@ -101,6 +105,12 @@ def _row_maker(fields: Sequence[models.Field]) -> Callable[[Any], tuple]:
 
 
 def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    behind = _BEHIND.get()
+    reserved = behind.take_ids(model, count) if behind is not None else None
+    return reserved if reserved is not None else _fetch_ids(model, count)
+
+
+def _fetch_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -116,19 +126,34 @@ def _allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+def _copy_sql(table: str, columns: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    return f"COPY {quote(table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+
+
+def _copy(cursor, sql: str, rows: Iterable[tuple]) -> None:
+    """COPY `rows` on a Django cursor or a psycopg one (the write-behind thread's)."""
+    with getattr(cursor, "cursor", cursor).copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _write(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """COPY on PostgreSQL: the server stores the rows as they stream in, so rows made lazily (a
-    generator) are converted on this side while the database works on the other core."""
+    generator) are converted on this side while the database works on the other core; with a
+    write-behind running, the rows are made here and sent by its thread."""
+    if connection.vendor == "postgresql":
+        sql = _copy_sql(table, columns)
+        if _BEHIND.get() is not None:
+            _run(partial(_copy, sql=sql, rows=list(rows)))
+        else:
+            _run(partial(_copy, sql=sql, rows=rows))
+        return
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(rows))
+        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(rows))
 
 
 def _kept(rows: Iterable[tuple], into: list[tuple]) -> Iterator[tuple]:
@@ -195,12 +220,21 @@ def _history_from_rows(model: type[models.Model], ids: list[int], tail: tuple) -
     source = ", ".join(quote(column) for column in columns)
     target = ", ".join(quote(column) for column in [*columns, *HISTORY_COLUMNS])
     pk = quote(model._meta.pk.column)
+    sql = (
+        f"INSERT INTO {quote(historical._meta.db_table)} ({target}) SELECT {source}, %s, %s, %s, %s "
+        f"FROM {quote(model._meta.db_table)} WHERE {pk} = ANY(%s) ORDER BY {pk}"
+    )
+    _run(lambda cursor: cursor.execute(sql, [*tail, ids]))
+
+
+def _run(work: Callable[[Any], None]) -> None:
+    """`work(cursor)` now on this thread's connection, or queued to the write-behind thread."""
+    behind = _BEHIND.get()
+    if behind is not None:
+        behind.submit(work)
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(historical._meta.db_table)} ({target}) SELECT {source}, %s, %s, %s, %s "
-            f"FROM {quote(model._meta.db_table)} WHERE {pk} = ANY(%s) ORDER BY {pk}",
-            [*tail, ids],
-        )
+        work(cursor)
 
 
 def insert_plain(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
@@ -248,3 +282,111 @@ def write_history(
     tail = (connection.ops.adapt_datetimefield_value(when), reason, kind, getattr(user, "pk", None))
     for start in range(0, len(objs), CHUNK):
         _write(historical._meta.db_table, columns, (make_row(obj) + tail for obj in objs[start : start + CHUNK]))
+
+
+# --- write-behind ---------------------------------------------------------------------------------
+
+_BEHIND: ContextVar[WriteBehind | None] = ContextVar("roster_write_behind", default=None)
+
+
+class WriteBehind:
+    """A second thread that sends an import's inserts (COPY, then the history INSERT … SELECT) on the
+    transaction's own connection, while this thread works out the next rows: the database's work
+    (storing, indexing, checking foreign keys) and Python's run on the two cores at once.
+
+    Order is kept: the thread runs the inserts in the order they were queued, and any other
+    statement of this thread waits until every queued insert is done (`write_behind` makes sure).
+    An insert that fails stops the rest; its error is raised here at the next insert or statement,
+    and the caller's transaction rolls back as it would have."""
+
+    def __init__(self, raw_connection) -> None:
+        self.raw = raw_connection
+        self.jobs: queue.Queue = queue.Queue(maxsize=4)  # two chunks made ahead: memory stays flat
+        self.error: BaseException | None = None
+        self.cancelled = False
+        self.ids: dict[type[models.Model], list[int]] = {}
+        self.thread = threading.Thread(target=self._work, name="roster-write-behind", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None and not self.cancelled:
+                    with self.raw.cursor() as cursor:
+                        job(cursor)
+            except BaseException as error:  # noqa: BLE001 - handed to the importing thread
+                self.error = error
+            finally:
+                self.jobs.task_done()
+
+    def submit(self, job: Callable[[Any], None]) -> None:
+        self._raise()
+        self.jobs.put(job)
+
+    def flush(self) -> None:
+        """Wait until every queued insert is done; raise the error of one that failed."""
+        self.jobs.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            with connection.wrap_database_errors:  # as Django's own cursor would (IntegrityError…)
+                raise self.error
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+    def reserve(self, model: type[models.Model], count: int) -> None:
+        """Primary keys for the next `count` rows of `model`, taken from its sequence now, so that
+        making the rows never waits for the queue (an id query would have to)."""
+        if count > 0:
+            self.flush()
+            self.ids.setdefault(model, []).extend(_fetch_ids(model, count))
+
+    def take_ids(self, model: type[models.Model], count: int) -> list[int] | None:
+        reserved = self.ids.get(model, [])
+        if len(reserved) < count:
+            return None
+        taken, self.ids[model] = reserved[:count], reserved[count:]
+        return taken
+
+
+class _NoWriteBehind:
+    def reserve(self, model: type[models.Model], count: int) -> None:
+        return None
+
+
+@contextmanager
+def write_behind(*, enabled: bool = True):
+    """Inserts inside the block go through a WriteBehind (PostgreSQL; a no-op elsewhere). Foreign
+    keys are checked as each insert runs (SET CONSTRAINTS ALL IMMEDIATE), on the thread's time,
+    instead of all at the commit; reserved ids that were not used are left as gaps."""
+    if not enabled or connection.vendor != "postgresql" or _BEHIND.get() is not None:
+        yield _NoWriteBehind()
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    behind = WriteBehind(connection.connection)
+    token = _BEHIND.set(behind)
+
+    def after_the_queue(execute, sql, params, many, context):
+        behind.flush()
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(after_the_queue):
+            yield behind
+            behind.flush()
+    except BaseException:
+        behind.cancelled = True
+        raise
+    finally:
+        behind.stop()
+        _BEHIND.reset(token)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -25,11 +25,12 @@ from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
 from .. import assessment
+from .parallel import check_rows
 from .places import RegionIndex, import_scope
 from .planning import CREATE, UNCHANGED, UPDATE, Plan, Planner
 from .preview import Display, preview_of
 from .reading import RosterReader
-from .validate import ParsedRow, RowError, RowValidator
+from .validate import RowError, RowValidator
 from .writing import PlanWriter, import_reason
 
 Progress = Callable[[str, int], None]  # (stage in Chinese, percent done)
@@ -84,25 +85,17 @@ def _report(progress: Progress | None) -> Progress:
 
 def _read(path: Path, *, user, on: date, progress: Progress):
     """Check the file, then every row: (parsed rows, errors, warnings, row count, validator, regions)."""
-    parsed: list[ParsedRow] = []
-    errors: list[RowError] = []
     with RosterReader(path) as reader:
         regions = RegionIndex.load()
         validator = RowValidator(reader.layout, regions, import_scope(user), on)
         expected = max(reader.declared_rows, 1)
-        rows = 0
-        for line, cells in reader.rows():
-            rows += 1
-            row, row_errors = validator(line, cells)
-            if row is not None:
-                parsed.append(row)
-            errors.extend(row_errors)
-            if rows % 2000 == 0:
-                progress("校验数据", min(60, 5 + 55 * rows // expected))
+        checked = check_rows(
+            reader, validator, progress=lambda done: progress("校验数据", min(60, 5 + 55 * done // expected))
+        )
         warnings = [
             {"row": reader.layout.header_line, "column": "", "message": text} for text in reader.layout.warnings
         ]
-    return parsed, errors, warnings, rows, validator, regions
+    return checked.parsed, checked.errors, warnings, checked.rows, validator, regions
 
 
 @contextlib.contextmanager

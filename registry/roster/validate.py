@@ -102,6 +102,7 @@ class RowValidator:
     scope: ImportScope
     on: date
     seen: dict[str, int] = field(default_factory=dict)  # ID number → first line
+    numbers: dict[int, str] | None = None  # line → ID number, when asked for (parallel.py)
 
     def __post_init__(self) -> None:
         has = self.layout.has
@@ -235,6 +236,8 @@ class _RowCheck:
             return None
         info = cell.id_info(number, self.v.on)
         first = self.v.seen.setdefault(info.number, self.line)
+        if self.v.numbers is not None:
+            self.v.numbers[self.line] = info.number
         if first != self.line:
             self.fail("id_number", "duplicate_id", f"身份证号码与第{first}行重复（以第{first}行为准），本行未导入")
         age = age_on(info.birth_date, self.v.on)

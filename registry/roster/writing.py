@@ -23,7 +23,7 @@ from . import bulk
 from .changed import WrittenChild, flag_likely_duplicates
 from .columns import PARENT_RELATIONS, ROLES
 from .family import ADULT_FIELDS, AdultState
-from .inserts import insert_plain, insert_with_history, new_row
+from .inserts import insert_plain, insert_with_history, new_row, write_behind
 from .planning import CREATE, UPDATE, Plan, RowPlan
 from .snapshots import ChildRow, LinkRow, chunks, load_adults, load_links
 
@@ -31,6 +31,7 @@ SOURCE = "花名册导入"
 CHILD_UPDATE_FIELDS = bulk.update_fields_of(Child)
 ADULT_UPDATE_FIELDS = bulk.update_fields_of(Adult)
 LINK_UPDATE_FIELDS = ("adult", "relation")
+WRITE_BEHIND_FROM = 5000  # new children from which the inserts run on a second thread (inserts.py)
 
 
 @dataclass
@@ -54,29 +55,39 @@ class PlanWriter:
         self.written = Written()
 
     def write(self) -> Written:
-        self.progress("写入成年人")
-        self._write_adults()
-        self.progress("写入儿童档案")
         creates, updates = self.plan.by_action(CREATE), self.plan.by_action(UPDATE)
         self.duplicate_keys = _duplicate_keys_within(self.plan, creates + updates)
-        self._create_children(creates)
-        self._update_children(updates)
-        self.progress("写入监护关系")
-        self._write_links(creates + updates)
+        with write_behind(enabled=len(creates) >= WRITE_BEHIND_FROM) as behind:
+            self._reserve_ids(behind, creates, updates)
+            self.progress("写入成年人")
+            self._write_adults()
+            self.progress("写入儿童档案")
+            self._create_children(creates)
+            self._update_children(updates)
+            self.progress("写入监护关系")
+            self._write_links(creates + updates)
+            # 动态更新 (通知 三.2): a new child has none yet, so those rows go in without conflict checks.
+            on, when = self.plan.on, self.when
+            insert_plain(
+                ArchiveUpdate,
+                [{"child_id": c.pk, "town_id": c.town_id, "on": on, "first_at": when} for c in self.written.created],
+            )
         self.progress("重新评估同户儿童")
         self._reassess_siblings()
         self.progress("标记疑似重复")
         written = self.written
         flag_likely_duplicates([*written.created, *written.updated])
-        # 动态更新 (通知 三.2): a new child has none yet, so those rows go in without conflict checks.
-        on, when = self.plan.on, self.when
-        insert_plain(
-            ArchiveUpdate,
-            [{"child_id": c.pk, "town_id": c.town_id, "on": on, "first_at": when} for c in written.created],
-        )
-        record_archive_update([*written.updated, *written.siblings], on=on)
+        record_archive_update([*written.updated, *written.siblings], on=self.plan.on)
         archive_changed(written.changed, source=SOURCE, user=self.user)
         return written
+
+    def _reserve_ids(self, behind, creates: list[RowPlan], updates: list[RowPlan]) -> None:
+        """Ids for the new rows, so a write-behind never waits for an id query: exact for adults and
+        children, an upper bound for links (an unused id is a gap in the sequence, nothing more)."""
+        behind.reserve(Adult, sum(1 for state in self.plan.changed_adults() if state.is_new))
+        behind.reserve(Child, len(creates))
+        new_links = sum(1 for row_plan in creates for state in row_plan.targets.values() if state is not None)
+        behind.reserve(ChildAdult, new_links + sum(len(row_plan.link_changes) for row_plan in updates))
 
     def children_by_line(self) -> dict[int, WrittenChild]:
         """The child of every accepted row that gives an agreement date (created, updated or unchanged),
