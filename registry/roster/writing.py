@@ -65,7 +65,7 @@ class PlanWriter:
             self._create_children(creates)
             self._update_children(updates)
             self.progress("写入监护关系")
-            self._write_links(creates + updates)
+            self._write_links(updates)
             # 动态更新 (通知 三.2): a new child has none yet, so those rows go in without conflict checks.
             on, when = self.plan.on, self.when
             insert_plain(
@@ -183,6 +183,18 @@ class PlanWriter:
                 self.written.by_line[row_plan.row.line] = child.pk
                 self.written.records[row_plan.row.line] = record
             self.written.created.extend(written)
+            # Their links right after them: with a write-behind, the database stores this chunk's
+            # links while the next chunk is worked out.
+            self._link_new_children(batch)
+
+    def _link_new_children(self, creates: list[RowPlan]) -> None:
+        links = []
+        for row_plan in creates:
+            child_id = self.written.by_line[row_plan.row.line]
+            for role, state in row_plan.targets.items():
+                if state is not None:
+                    links.append(_new_link(row_plan, child_id, role, state))
+        insert_with_history(ChildAdult, links, user=self.user, reason=self.reason, when=self.when)
 
     def _update_children(self, updates: list[RowPlan]) -> None:
         by_pk = {row_plan.child.pk: row_plan for row_plan in updates}
@@ -200,19 +212,18 @@ class PlanWriter:
 
     # --- links ----------------------------------------------------------------------------------
 
-    def _write_links(self, row_plans: list[RowPlan]) -> None:
+    def _write_links(self, updates: list[RowPlan]) -> None:
+        """The links of existing children that the file changes (new children's: _link_new_children)."""
         new, changes = [], {}
-        for row_plan in row_plans:
+        for row_plan in updates:
             child_id = self.written.by_line[row_plan.row.line]
-            current = self.plan.links.get(child_id, {}) if row_plan.child is not None else {}
-            roles = row_plan.link_changes if row_plan.child is not None else row_plan.targets
-            for role in roles:
+            current = self.plan.links.get(child_id, {})
+            for role in row_plan.link_changes:
                 state, link = row_plan.targets[role], current.get(role)
                 if link is not None:
                     changes[link.pk] = (state, row_plan.relations.get(role, link.relation))
                 elif state is not None:
-                    relation = row_plan.relations.get(role, PARENT_RELATIONS.get(role, ""))
-                    new.append(new_row(ChildAdult, child_id=child_id, adult_id=state.pk, role=role, relation=relation))
+                    new.append(_new_link(row_plan, child_id, role, state))
         changed, removed = [], []
         for chunk in chunks(sorted(changes)):
             for link in ChildAdult.objects.filter(pk__in=chunk).select_for_update().order_by("pk"):
@@ -257,6 +268,11 @@ class PlanWriter:
                 self.written.siblings.append(WrittenChild.of(child))
             bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)
             bulk.history(Child, children, kind="~", user=self.user, reason=reason, when=self.when)
+
+
+def _new_link(row_plan: RowPlan, child_id: int, role: str, state: AdultState):
+    relation = row_plan.relations.get(role, PARENT_RELATIONS.get(role, ""))
+    return new_row(ChildAdult, child_id=child_id, adult_id=state.pk, role=role, relation=relation)
 
 
 def _matched(child: ChildRow, keys: tuple[str, ...]) -> WrittenChild:
