@@ -4,6 +4,7 @@ thousands of children) and the roster's 委托照护协议签订日期 column. A
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -91,8 +92,10 @@ def _apply_archive_rules(child_ids: list[int], *, source: str, user) -> tuple[in
 
 def agreements_on_archive_change(children: Iterable[Child], *, source: str = "", user=None) -> dict[str, int]:
     """Called by registry.services.archive_changed inside its transaction with the changed children:
-    a changed carer makes a signed agreement 需重签; an exit ends the agreement (已终止)."""
-    ids = sorted({child.pk for child in children if child.pk is not None})
+    a changed carer makes a signed agreement 需重签; an exit ends the agreement (已终止). A child a
+    roster import has just created (`just_created`) is skipped: its only agreement was signed from its
+    adults as they are now."""
+    ids = sorted({child.pk for child in children if child.pk is not None and not getattr(child, "just_created", False)})
     ended = to_resign = 0
     for chunk in _chunks(ids):
         e, r = _apply_archive_rules(chunk, source=source, user=user)
@@ -185,18 +188,38 @@ def _write_over(agreements: list[Agreement], *, user) -> None:
     history_bulk_create_for(saved, user=user, reason=ROSTER_REASON, created=False)
 
 
-def _sign_chunk(items: list[tuple[Child, date]], *, user) -> int:
+@dataclass
+class NewChildren:
+    """What a roster import knows of the children it has just created, so that signing their
+    agreements reads nothing back: {child id: {role: adult id}}, the ids of adults who are away,
+    and the villages (Region) by id."""
+
+    roles: dict[int, dict[str, int]]
+    away: set[int]
+    villages: dict[int, Region]
+
+
+def _sign_chunk(items: list[tuple[Child, date]], *, user, new: NewChildren | None = None) -> int:
+    """Sign a chunk; `new` describes children an import has just created (no agreement yet, adults
+    known): then nothing is read from the database."""
     ids = [child.pk for child, _ in items]
-    existing = {row["child_id"]: row for row in Agreement.objects.filter(child_id__in=ids).values(*CURRENT_FIELDS)}
+    existing = (
+        {}
+        if new
+        else {row["child_id"]: row for row in Agreement.objects.filter(child_id__in=ids).values(*CURRENT_FIELDS)}
+    )
     fresh = [(child, signed_on) for child, signed_on in items if _is_new_signing(existing.get(child.pk), signed_on)]
     if not fresh:
         return 0
-    roles, away = _adults_by_role([child.pk for child, _ in fresh], AdultRole.values)
-    village_ids = {child.village_id for child, _ in fresh}
-    names = {region.pk: witness_name_for(region) for region in Region.objects.filter(pk__in=village_ids)}
+    if new:
+        roles, away, villages = new.roles, new.away, [new.villages[child.village_id] for child, _ in fresh]
+    else:
+        roles, away = _adults_by_role([child.pk for child, _ in fresh], AdultRole.values)
+        villages = Region.objects.filter(pk__in={child.village_id for child, _ in fresh})
+    names = {region.pk: witness_name_for(region) for region in villages}
     # A roster carries a few signing dates for thousands of children: each period worked out once.
     on, valid_until = lifecycle.today(), {signed_on: default_valid_until(signed_on) for _, signed_on in fresh}
-    new, changed = [], []
+    inserted, changed = [], []
     for child, signed_on in fresh:
         values = _roster_values(
             child,
@@ -209,10 +232,10 @@ def _sign_chunk(items: list[tuple[Child, date]], *, user) -> int:
         )
         current = existing.get(child.pk)
         if current is None:
-            new.append(values)
+            inserted.append(values)
         else:
             changed.append(_resigned(values, current))
-    _insert_new(new, user=user)
+    _insert_new(inserted, user=user)
     if changed:
         _write_over(changed, user=user)
     return len(fresh)
@@ -225,6 +248,16 @@ def agreements_sign_from_roster(pairs: list[tuple[Child, date]], *, user) -> int
     valid for the usual period from the date. Returns how many agreements were created or updated;
     importing the same file again changes nothing. Exited and non-left-behind children are skipped:
     they need no agreement."""
+    return _sign(pairs, user=user, new=None)
+
+
+def agreements_sign_new_children(pairs: list[tuple[Child, date]], *, user, new: NewChildren) -> int:
+    """The same for children a roster import has just created, inside the import's transaction and
+    without a query of its own (so its inserts can go out behind the import's, registry.roster.inserts)."""
+    return _sign(pairs, user=user, new=new)
+
+
+def _sign(pairs: list[tuple[Child, date]], *, user, new: NewChildren | None) -> int:
     on = lifecycle.today()
     latest: dict[int, tuple[Child, date]] = {}
     for child, signed_on in pairs:
@@ -233,4 +266,4 @@ def agreements_sign_from_roster(pairs: list[tuple[Child, date]], *, user) -> int
         if child.roster_status in (RosterStatus.EXITED, RosterStatus.NOT_LEFT_BEHIND):
             continue
         latest[child.pk] = (child, signed_on)
-    return sum(_sign_chunk([latest[pk] for pk in chunk], user=user) for chunk in _chunks(sorted(latest)))
+    return sum(_sign_chunk([latest[pk] for pk in chunk], user=user, new=new) for chunk in _chunks(sorted(latest)))

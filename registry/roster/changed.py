@@ -31,6 +31,9 @@ class WrittenChild:
     schooling: str
     family_economy: str
     key: tuple = ()  # (name, birth date, village id): the likely-duplicate key
+    # A child the import created: its only agreement is the one the import signed from its adults as
+    # they now are, so no agreement of its can be out of date (agreements_on_archive_change skips it).
+    just_created: bool = False
 
     @classmethod
     def of(cls, child, *, key: tuple = ()) -> WrittenChild:

@@ -50,6 +50,7 @@ class Plan:
     links: dict[int, dict[str, LinkRow]]  # existing child id → role → link
     adults: dict[int, AdultRow]  # loaded adults by pk
     rejected: list[RowError] = field(default_factory=list)
+    villages: dict[int, Any] = field(default_factory=dict)  # Region by id (RegionIndex.by_id)
 
     def by_action(self, action: str) -> list[RowPlan]:
         return [plan for plan in self.rows if plan.action == action]
@@ -107,7 +108,7 @@ class Planner:
         adults = load_adults(pks=linked, hashes=hashes)
         by_hash = {adult.id_number_hash: adult for adult in adults.values() if adult.id_number_hash}
         resolver = AdultResolver(by_hash, adults)
-        plan = Plan(self.on, self.child_keys, self.roles, [], resolver, links, adults)
+        plan = Plan(self.on, self.child_keys, self.roles, [], resolver, links, adults, villages=self.regions.by_id)
         for number, row in enumerate(self.rows, start=1):
             self._plan_row(plan, row, existing.get(row.id_hash))
             if progress is not None and number % CHUNK == 0:

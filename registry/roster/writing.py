@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from ..assessment import apply_assessment, child_facts
+from ..choices import ParentStatus
 from ..models import Adult, ArchiveUpdate, Child, ChildAdult
 from ..rules.idnumber import mask_id_number
 from ..services import AdultInput, archive_changed, record_archive_update, set_adult_facts
@@ -72,6 +73,7 @@ class PlanWriter:
                 ArchiveUpdate,
                 [{"child_id": c.pk, "town_id": c.town_id, "on": on, "first_at": when} for c in self.written.created],
             )
+            self._sign_new_children(creates)
         self.progress("重新评估同户儿童")
         self._reassess_siblings()
         self.progress("标记疑似重复")
@@ -88,16 +90,36 @@ class PlanWriter:
         behind.reserve(Child, len(creates))
         new_links = sum(1 for row_plan in creates for state in row_plan.targets.values() if state is not None)
         behind.reserve(ChildAdult, new_links + sum(len(row_plan.link_changes) for row_plan in updates))
+        from agreements.models import Agreement  # agreements builds on the registry
+
+        behind.reserve(Agreement, sum(1 for row_plan in creates if row_plan.row.agreement_signed_on is not None))
+
+    def _sign_new_children(self, creates: list[RowPlan]) -> None:
+        """The 委托照护协议签订日期 of the new children (通知 二.2) signed from what the plan knows of
+        their adults, without reading anything back (the other rows': service._sign_agreements)."""
+        from agreements.services import NewChildren, agreements_sign_new_children
+
+        pairs, roles, away = [], {}, set()
+        for row_plan in creates:
+            if row_plan.row.agreement_signed_on is None:
+                continue
+            record = self.written.records[row_plan.row.line]
+            pairs.append((record, row_plan.row.agreement_signed_on))
+            adults = {role: state for role, state in row_plan.targets.items() if state is not None}
+            roles[record.pk] = {role: state.pk for role, state in adults.items()}
+            away.update(state.pk for state in adults.values() if state.value("status") == ParentStatus.AWAY)
+        if pairs:
+            agreements_sign_new_children(pairs, user=self.user, new=NewChildren(roles, away, self.plan.villages))
 
     def children_by_line(self) -> dict[int, WrittenChild]:
-        """The child of every accepted row that gives an agreement date (created, updated or unchanged),
-        by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from.
+        """The child of every updated or unchanged row that gives an agreement date (new children's are
+        signed by write()), by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from.
         No query: written children were recorded on the way, unchanged ones are in the plan."""
         found: dict[int, WrittenChild] = {}
         for row_plan in self.plan.rows:
             line = row_plan.row.line
-            if row_plan.row.agreement_signed_on is None:
-                continue
+            if row_plan.row.agreement_signed_on is None or row_plan.action == CREATE:
+                continue  # a new child's agreement is signed by write() (_sign_new_children)
             record = self.written.records.get(line)
             if record is None and row_plan.child is not None:
                 record = _matched(row_plan.child, self.plan.child_keys)
@@ -182,6 +204,8 @@ class PlanWriter:
                 record.pk = child.pk
                 self.written.by_line[row_plan.row.line] = child.pk
                 self.written.records[row_plan.row.line] = record
+            for record in written:
+                record.just_created = True
             self.written.created.extend(written)
             # Their links right after them: with a write-behind, the database stores this chunk's
             # links while the next chunk is worked out.

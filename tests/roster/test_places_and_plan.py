@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from agreements.models import Agreement
 from registry.models import Child
 from registry.roster.places import ImportScope, village_forms
 from registry.roster.planning import Planner
@@ -53,10 +54,11 @@ def test_planning_reads_in_bulk_whatever_the_number_of_rows(db, rows, write, run
     assert plan_queries(small) == plan_queries(large) <= 4
 
 
-def test_the_plan_pairs_each_written_child_with_its_agreement_date(db, rows, write, run):
+def test_new_children_are_signed_by_the_writer_and_the_others_paired_with_their_dates(db, rows, write, run):
     data = rows(3)
     data[1]["委托照护协议签订日期"] = ""
     run(write(data[:1], name="first.xlsx"))  # row 2's child exists already: unchanged, still paired
+    Agreement.objects.all().delete()
     parsed, _, _, _, validator, regions = _read(write(data), user=None, on=SAMPLE_DATE, progress=lambda *a: None)
     plan = Planner(
         rows=parsed,
@@ -70,8 +72,11 @@ def test_the_plan_pairs_each_written_child_with_its_agreement_date(db, rows, wri
         writer = PlanWriter(plan, user=None, reason="测试")
         writer.write()
         pairs = plan.agreement_pairs(writer.children_by_line())
+        signed_by_writer = list(Agreement.objects.values_list("child__name", "signed_on"))
     assert [(child.name, str(signed)) for child, signed in pairs] == [
         (data[0]["儿童姓名"], data[0]["委托照护协议签订日期"]),
+    ]
+    assert [(name, str(signed)) for name, signed in signed_by_writer] == [
         (data[2]["儿童姓名"], data[2]["委托照护协议签订日期"]),
     ]
 

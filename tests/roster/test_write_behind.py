@@ -33,9 +33,7 @@ def archive() -> dict:
     return {
         "children": children,
         "adults": sorted(Adult.objects.values_list("id_number_hash", "name", "status", "work_place")),
-        "history": [
-            model.history.filter(history_type="+").count() for model in (Child, Adult, ChildAdult, Agreement)
-        ],
+        "history": [model.history.filter(history_type="+").count() for model in (Child, Adult, ChildAdult, Agreement)],
         "updates": ArchiveUpdate.objects.count(),
         "agreements": sorted(Agreement.objects.values_list("child__id_number_hash", "signed_on", "status")),
     }
