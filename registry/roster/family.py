@@ -82,8 +82,18 @@ class AdultState:
             if self.adult is None:
                 self._changes = [name for name, value in given if value not in ("", None)]
             else:
-                self._changes = [name for name, value in given if _stored(self.adult, name) != (value or _empty(name))]
+                self._changes = [name for name, value in given if not self._keeps(name, value)]
         return self._changes
+
+    def _keeps(self, name: str, value: Any) -> bool:
+        """Whether the stored adult already has `value` (ID numbers and phones compared by keyed hash,
+        so an unchanged adult's are never decrypted)."""
+        if name == "id_number":
+            given = self.hashed[1] if self.hashed is not None and self.hashed[0] == value else blind_index(value)
+            return self.adult.id_number_hash == given
+        if name == "phone":
+            return self.adult.phone_hash == (blind_index(value) if value else "")
+        return _stored(self.adult, name) == (value or _empty(name))
 
     def value(self, name: str) -> Any:
         """The value after the import (the file's, else the stored one)."""

@@ -27,10 +27,12 @@ def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _converter(field):
-    """How a raw column value becomes what the model would give: decrypted, a real bool, interned;
-    None when it comes as it is (numbers, dates)."""
+def _converter(field, *, sealed: bool = False):
+    """How a raw column value becomes what the model would give: decrypted (or left `sealed`, the
+    ciphertext as stored), a real bool, interned; None when it comes as it is (numbers, dates)."""
     if isinstance(field, EncryptedTextField):
+        if sealed:
+            return lambda value: value or ""
         return lambda value: intern(crypto.decrypt(value)) if value else ""
     if isinstance(field, models.BooleanField):
         return lambda value: None if value is None else bool(value)
@@ -51,7 +53,9 @@ def _converted(raw: list[tuple], converters: list) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
-def select(model: type[models.Model], names: tuple[str, ...], where: str, values: list) -> list[tuple]:
+def select(
+    model: type[models.Model], names: tuple[str, ...], where: str, values: list, *, sealed: bool = False
+) -> list[tuple]:
     """Rows of `names` (field names) whose `where` field is one of `values`, in plain SQL: Django's
     per-row machinery costs more than the query on a province's roster. One array parameter on
     PostgreSQL (= ANY) instead of thousands of IN parameters."""
@@ -66,7 +70,7 @@ def select(model: type[models.Model], names: tuple[str, ...], where: str, values
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {condition}", params)
         raw = cursor.fetchall()
-    return _converted(raw, [_converter(field) for field in fields])
+    return _converted(raw, [_converter(field, sealed=sealed) for field in fields])
 
 
 @dataclass(slots=True, eq=False)
@@ -88,20 +92,76 @@ class ChildRow:
         return str(ExitReason(self.exit_reason).label) if self.exit_reason in ExitReason.values else self.exit_reason
 
 
-@dataclass(slots=True, eq=False)
-class AdultRow:
-    """An adult as stored (the same attribute names as Adult, so the rules can read either)."""
+SEALED_ID_NUMBER, SEALED_PHONE, SEALED_HEALTH = 1, 2, 4  # AdultRow._sealed: which still hold ciphertext
 
-    pk: int | None
-    name: str = ""
-    id_number: str = ""
-    id_number_hash: str = ""
-    phone: str = ""
-    phone_hash: str = ""
-    health: str = ""
-    status: str = ""
-    work_place: str = ""
-    departed_on: date | None = None
+
+class AdultRow:
+    """An adult as stored (the same attribute names as Adult, so the rules can read either).
+
+    From the database (`sealed=True`) the encrypted facts (ID number, phone, health) stay ciphertext
+    until something reads them: an unchanged re-import compares ID numbers and phones by their keyed
+    hashes (family.py) and never needs them in clear. A bit mask says which are still sealed (a
+    small int, so no object per adult)."""
+
+    __slots__ = (
+        "pk",
+        "name",
+        "_id_number",
+        "id_number_hash",
+        "_phone",
+        "phone_hash",
+        "_health",
+        "status",
+        "work_place",
+        "departed_on",
+        "_sealed",
+    )
+
+    def __init__(
+        self,
+        pk: int | None,
+        name: str = "",
+        id_number: str = "",
+        id_number_hash: str = "",
+        phone: str = "",
+        phone_hash: str = "",
+        health: str = "",
+        status: str = "",
+        work_place: str = "",
+        departed_on: date | None = None,
+        *,
+        sealed: bool = False,
+    ):
+        self.pk, self.name, self.id_number_hash, self.phone_hash = pk, name, id_number_hash, phone_hash
+        self._id_number, self._phone, self._health = id_number, phone, health
+        self.status, self.work_place, self.departed_on = status, work_place, departed_on
+        self._sealed = (
+            (SEALED_ID_NUMBER if id_number else 0) | (SEALED_PHONE if phone else 0) | (SEALED_HEALTH if health else 0)
+            if sealed
+            else 0
+        )
+
+    def _open(self, bit: int, value: str) -> str:
+        self._sealed &= ~bit
+        return intern(crypto.decrypt(value))
+
+    @property
+    def id_number(self) -> str:
+        if self._sealed & SEALED_ID_NUMBER:
+            self._id_number = self._open(SEALED_ID_NUMBER, self._id_number)
+        return self._id_number
+
+    @property
+    def phone(self) -> str:
+        if self._sealed & SEALED_PHONE:
+            self._phone = self._open(SEALED_PHONE, self._phone)
+        return self._phone
+
+    @property
+    def health(self) -> str:
+        if self._sealed & SEALED_HEALTH:
+            self._health = self._open(SEALED_HEALTH, self._health)
+        return self._health
 
 
 @dataclass(slots=True)
@@ -139,9 +199,11 @@ def load_adults(*, pks: set[int], hashes: set[str]) -> dict[int, AdultRow]:
 
     def fetch(field: str, values: list) -> None:
         for pk, id_hash, phone_hash, name, number, phone, health, status, place, departed in select(
-            Adult, names, field, values
+            Adult, names, field, values, sealed=True
         ):
-            found[pk] = AdultRow(pk, name, number, id_hash, phone, phone_hash, health, status, place, departed)
+            found[pk] = AdultRow(
+                pk, name, number, id_hash, phone, phone_hash, health, status, place, departed, sealed=True
+            )
 
     for chunk in chunks(sorted(pks)):
         fetch("pk", chunk)

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from qidong_care.core import crypto
 from qidong_care.core.crypto import blind_index
 from registry.choices import ExitReason
 from registry.models import Adult, ArchiveUpdate, Child, ChildAdult
@@ -60,6 +61,34 @@ def test_importing_the_same_file_again_reports_everything_unchanged_and_writes_n
     assert counts() == before and dict(Child.objects.values_list("pk", "version")) == versions
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert all("registry_" not in sql for sql in writes), writes  # only the audit event
+
+
+def test_an_unchanged_reimport_never_decrypts_an_adults_id_number_or_phone(db, rows, write, run, monkeypatch):
+    """They are compared by keyed hash: the personal data stays sealed (and the import stays fast)."""
+    path = write(rows(20))
+    run(path)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM registry_adult")
+        sealed = {token for pair in cursor.fetchall() for token in pair if token}
+    opened = []
+    real_decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: opened.append(token) or real_decrypt(token))
+    assert run(path).unchanged == 20
+    assert sealed and not sealed & set(opened)
+
+
+def test_a_new_phone_and_a_first_id_number_for_a_known_adult_are_seen(db, rows, write, run):
+    data = rows(3)
+    number = data[0]["监护人公民身份号码"]
+    data[0]["监护人公民身份号码"] = ""
+    run(write(data))
+    data[0]["监护人公民身份号码"] = number
+    data[1]["母亲联系电话"] = "13700003333"
+    result = run(write(data, name="again.xlsx"))
+    assert (result.updated, result.unchanged) == (2, 1)
+    guardian = child_of(data[0]).links.get(role="guardian").adult
+    assert guardian.id_number == str(number)
+    assert child_of(data[1]).links.get(role="mother").adult.phone == "13700003333"
 
 
 def test_a_changed_row_updates_the_child_with_history_saying_the_import_did_it(db, rows, write, run, admin_user):
