@@ -89,10 +89,13 @@ def _field_check_override(child: Child, computed: eligibility.Assessment) -> tup
     return None
 
 
-def apply_assessment(child: Child, facts: ChildFacts, *, on: date | None = None) -> None:
-    """Recompute and set verdict, reasons, flags, quality items and roster status on `child` (no save)."""
+def apply_assessment(
+    child: Child, facts: ChildFacts, *, on: date | None = None, caliber: Caliber | None = None
+) -> None:
+    """Recompute and set verdict, reasons, flags, quality items and roster status on `child` (no save).
+    `caliber`: the settings' 排查口径, read once by a caller assessing thousands (a roster import)."""
     on = on or today()
-    caliber = caliber_from_settings()
+    caliber = caliber or caliber_from_settings()
     result = eligibility.assess(facts, on=on, caliber=caliber)
     verdict, reasons = result.verdict, list(result.reasons)
     override = _field_check_override(child, result)

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from ..assessment import apply_assessment, child_facts
+from ..assessment import apply_assessment, caliber_from_settings, child_facts
 from ..choices import ParentStatus
 from ..models import Adult, ArchiveUpdate, Child, ChildAdult
 from ..rules.idnumber import mask_id_number
@@ -52,6 +52,7 @@ class PlanWriter:
     def __init__(self, plan: Plan, *, user, reason: str, progress: Callable[[str], None] | None = None):
         self.plan, self.user, self.reason = plan, user, reason
         self.when = timezone.now()
+        self.caliber = caliber_from_settings()
         self.progress = progress or (lambda stage: None)
         self.written = Written()
 
@@ -180,7 +181,7 @@ class PlanWriter:
         child.village_id, child.town_id = row.village_id, row.town_id
         current = self.plan.links.get(row_plan.child.pk, {}) if row_plan.child is not None else {}
         facts = child_facts(child, self._facts_links(row_plan, current), agreement_signed_on=row.agreement_signed_on)
-        apply_assessment(child, facts, on=self.plan.on)
+        apply_assessment(child, facts, on=self.plan.on, caliber=self.caliber)
         key = (child.name, child.birth_date, child.village_id)
         child.likely_duplicate = key in self.duplicate_keys
         return WrittenChild.of(child, key=key)
@@ -287,7 +288,7 @@ class PlanWriter:
                     SimpleNamespace(adult=self._adult_of(link.adult_id), role=role, relation=link.relation)
                     for role, link in sorted(roles.items())
                 ]
-                apply_assessment(child, child_facts(child, facts_links), on=self.plan.on)
+                apply_assessment(child, child_facts(child, facts_links), on=self.plan.on, caliber=self.caliber)
                 child.version += 1
                 self.written.siblings.append(WrittenChild.of(child))
             bulk.upsert(Child, children, CHILD_UPDATE_FIELDS)

@@ -91,7 +91,10 @@ def referral_deadline(
 def ordered(findings: Iterable[str]) -> list[str]:
     """Unique findings in the table's order."""
     present = set(findings)
-    return [code for code in Finding.values if code in present]
+    return [code for code in _FINDING_ORDER if code in present]
+
+
+_FINDING_ORDER = tuple(Finding.values)  # Finding.values builds a new list on every read
 
 
 def findings_from_visit(
