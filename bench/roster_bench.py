@@ -11,7 +11,8 @@ Entry points (names kept stable for `make bench`):
   service (registry.roster.service.roster_import) twice: the first run creates every child, the second
   re-imports the same file (everything unchanged). Returns a dict: `rows`, `file_mb`,
   `generated_seconds`, `create` and `reimport` (each: `seconds`, `cpu_seconds`, `rows_per_second`,
-  `ms_per_row`, the result's counts, `queries`, `peak_memory_mb`), `import_export` (see below) and
+  `ms_per_row`, the result's counts, `queries`, `peak_memory_mb`, `child_peak_memory_mb`),
+  `import_export` (see below) and
   `ratio_per_row` (import-export's time per row ÷ ours, new rows; target ≥ 10).
 - `import_export_benchmark(rows=5_000, path=None)`: django-import-export's ordinary per-row import
   (a plain ModelResource for the Child table alone, matching on the ID number's keyed hash) of the
@@ -89,6 +90,9 @@ def _measured(figures: dict):
         ms_per_row=round(1000 * seconds / rows, 3) if rows else None,
         queries=queries,
         peak_memory_mb=round(peak_memory_mb()),
+        # The forked row-checking child (registry/roster/parallel.py), pages shared with the parent
+        # included: most of it is the parent's memory seen twice, not memory of its own.
+        child_peak_memory_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     )
 
 
