@@ -113,9 +113,10 @@ class PlanWriter:
             agreements_sign_new_children(pairs, user=self.user, new=NewChildren(roles, away, self.plan.villages))
 
     def children_by_line(self) -> dict[int, WrittenChild]:
-        """The child of every updated or unchanged row that gives an agreement date (new children's are
-        signed by write()), by row line, as written: with Plan.agreement_pairs, the pairs the agreements app signs from.
-        No query: written children were recorded on the way, unchanged ones are in the plan."""
+        """The child of every updated or unchanged row that gives an agreement date (new children's
+        are signed by write()), by row line, as written: with Plan.agreement_pairs, the pairs the
+        agreements app signs from. No query: written children were recorded on the way, unchanged
+        ones are in the plan."""
         found: dict[int, WrittenChild] = {}
         for row_plan in self.plan.rows:
             line = row_plan.row.line

@@ -1,6 +1,7 @@
 """A children's director signs an agreement on a phone; town staff follow a coverage number."""
 
 import pytest
+from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementStatus
 from tests.browser.conftest import PHONE
@@ -25,8 +26,7 @@ def test_a_director_signs_an_agreement_on_a_phone(browser_login, director, live_
     assert page.input_value("#id_valid_until") == "2027-01-14"  # a year from the start (agreements.js)
     page.fill("#id_signed_on", "2026-01-15")
     page.get_by_role("button", name="保存签订信息").click()
-    page.wait_for_load_state()
-    assert "已登记石红轩的委托照护协议" in page.content()
+    expect(page.locator("body")).to_contain_text("已登记石红轩的委托照护协议")  # waits for the next page
     assert Agreement.objects.get(child=child).status == AgreementStatus.SIGNED
     assert errors == []
 
@@ -38,6 +38,5 @@ def test_town_staff_follow_a_coverage_number_to_the_children_behind_it(browser_l
     page.goto(f"{live_server.url}/agreements/")
     assert page.locator("#total-ratio").inner_text() == "0.0%"
     page.locator("#total-unsigned").click()
-    page.wait_for_load_state()
-    assert page.locator("table tbody tr").count() == 1
+    expect(page.locator("table tbody tr")).to_have_count(1)  # waits for the list to arrive
     assert "石红轩" in page.locator("table tbody").inner_text()

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from registry.national.models import NationalMatch
 from tests.browser.conftest import PHONE
@@ -20,6 +21,5 @@ def test_town_staff_confirm_a_likely_match_on_a_phone(browser_login, live_server
     page.get_by_role("link", name="核对并确认").click()
     assert "季梓涵" in page.locator("h1").inner_text()
     page.get_by_role("button", name="是同一儿童", exact=True).click()
-    page.wait_for_load_state()
-    assert "已确认为同一儿童" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("已确认为同一儿童")  # waits for the next page
     assert NationalMatch.objects.filter(child=scenario.children["likely"], same=True).exists()
