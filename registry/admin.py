@@ -1,9 +1,12 @@
 import tempfile
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
+from import_export.forms import ImportForm
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,9 +50,25 @@ class SafeXLSX(XLSX):
         return super().create_dataset(in_stream)
 
 
+class SizeLimitedImportForm(ImportForm):
+    """An admin import (.xlsx, .csv, .json…) over the roster's upload limit is refused before any of it
+    is read: django-import-export would read the whole file into memory first."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.ROSTER_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            size, most = upload.size / 1024 / 1024, limit / 1024 / 1024
+            raise ValidationError(f"文件大小 {size:.1f} MB，超过 {most:.0f} MB 上限，未读取。请拆分后分批导入。")
+        return upload
+
+
 class ImportExportAccess:
     """django-import-export's buttons follow the same capability as the admin page itself, and every
-    export of the list is audited; .xlsx imports are checked like a roster (issue 8 line 5)."""
+    export of the list is audited; .xlsx imports are checked like a roster (issue 8 line 5) and no
+    import over the upload limit is read."""
+
+    import_form_class = SizeLimitedImportForm
 
     def get_import_formats(self):
         return [SafeXLSX if file_format is XLSX else file_format for file_format in super().get_import_formats()]

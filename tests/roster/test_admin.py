@@ -1,6 +1,10 @@
 """Django admin import/export (django-import-export) of regions and users, for administrators only."""
 
+import re
+
+import pytest
 import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from qidong_care.accounts.admin import UserResource
@@ -66,3 +70,19 @@ def test_other_roles_do_not_reach_the_admin_import(db, login, security_admin, to
     for user in (security_admin, town_staff):
         response = login(user).get("/admin/registry/region/import/")
         assert response.status_code == 403  # logged-in staff without the capability: refused, no admin login form
+
+
+@pytest.mark.parametrize("name", ["regions.csv", "regions.json"])
+def test_an_admin_import_over_the_upload_limit_is_refused_unread(db, login, admin_user, settings, name):
+    settings.ROSTER_MAX_UPLOAD_BYTES = 1024 * 1024
+    before = Region.objects.count()
+    client = login(admin_user)
+    page = client.get("/admin/registry/region/import/").content.decode()
+    formats = dict(re.findall(r'<option value="(\d+)"[^>]*>([a-z]+)</option>', page))
+    extension = name.rsplit(".", 1)[1]
+    chosen = next(index for index, label in formats.items() if label == extension)
+    upload = SimpleUploadedFile(name, b"code,name,level,parent,active\n" + b"3206811,x,town,,1\n" * 70_000)
+    response = client.post("/admin/registry/region/import/", {"resource": "0", "format": chosen, "import_file": upload})
+    assert response.status_code == 200
+    assert "超过 1 MB 上限，未读取" in response.content.decode()
+    assert Region.objects.count() == before
