@@ -30,6 +30,16 @@ def sees_whole_county(user) -> bool:
     return user.role in COUNTY_WIDE_ROLES or bool(region_ids_by_level(user)[RegionLevel.COUNTY])
 
 
+def scope_key(user) -> str:
+    """The same key for every user who sees the same regions (for figures cached per scope)."""
+    if sees_whole_county(user):
+        return "county"
+    ids = region_ids_by_level(user)
+    towns = ",".join(map(str, sorted(ids[RegionLevel.TOWN])))
+    villages = ",".join(map(str, sorted(ids[RegionLevel.VILLAGE])))
+    return f"t{towns}v{villages}"
+
+
 def scope_filter(user, *, town_field: str = "town_id", village_field: str = "village_id") -> Q:
     """A Q for the rows in the user's scope, for any model that carries town and village columns."""
     if not getattr(user, "is_authenticated", False) or not user.can(Capability.VIEW_CHILDREN):

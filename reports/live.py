@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from registry.models import RegionLevel
-from registry.scope import region_ids_by_level, sees_whole_county
+from registry.scope import scope_key  # noqa: F401 - reports.selectors reads live.scope_key
 
 REFRESH_MINUTES = 10
 LIVE_SECONDS = 3 * REFRESH_MINUTES * 60  # outlives two missed refreshes before a page recomputes
@@ -28,16 +28,6 @@ LIVE_SECONDS = 3 * REFRESH_MINUTES * 60  # outlives two missed refreshes before 
 class Live:
     value: Any
     computed_at: datetime
-
-
-def scope_key(user) -> str:
-    """The same key for every user who sees the same regions (the figures depend on nothing else)."""
-    if sees_whole_county(user):
-        return "county"
-    ids = region_ids_by_level(user)
-    towns = ",".join(map(str, sorted(ids[RegionLevel.TOWN])))
-    villages = ",".join(map(str, sorted(ids[RegionLevel.VILLAGE])))
-    return f"t{towns}v{villages}"
 
 
 def cached(key: str, compute: Callable[[], Any]) -> Live:

@@ -7,21 +7,26 @@ the county's figures and the dashboard; whoever handles referrals the red high-r
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.selectors import agreement_coverage_for, agreement_todo_count
+from agreements.selectors import AgreementCoverage, agreement_coverage_for, agreement_todo_count
 from qidong_care.accounts.roles import Capability
-from registry.models import Child
-from registry.scope import sees_whole_county
-from registry.selectors import status_counts
+from registry.models import Child, RegionLevel
+from registry.scope import region_ids_by_level, scope_key, sees_whole_county
+from registry.selectors import StatusCounts, status_counts
 from visits.access import reads_referrals
-from visits.selectors import high_risk_pending, visit_todo_counts
+from visits.selectors import high_risk_pending, referral_todo_counts, visit_month_counts
 
 HIGH_RISK_SHOWN = 10
+# A town's or the county's counts (a province: hundreds of thousands of children, seconds to count)
+# are kept this long for everyone with the same scope; a village's are counted for each request.
+# Referrals and the high-risk banner are always live.
+SCOPE_FIGURES_SECONDS = 60
 
 
 @dataclass
@@ -44,26 +49,59 @@ def _percent(part: int, whole: int) -> str:
     return f"{part / whole * 100:.1f}%" if whole else "—"
 
 
-def scope_counts(user) -> list[Figure]:
-    figures = status_counts(Child.objects.visible_to(user))
+@dataclass
+class ScopeFigures:
+    """The counts over every child in a user's scope (the heavy part of the home page)."""
+
+    status: StatusCounts
+    visits: dict  # active, visited, due (visits.selectors.visit_month_counts)
+    coverage: AgreementCoverage
+    agreements_todo: int
+    computed_at: datetime | None = None  # set when the figures come from the cache
+
+
+def _count_scope(user, *, on: date) -> ScopeFigures:
+    children = Child.objects.visible_to(user)
+    return ScopeFigures(
+        status=status_counts(children),
+        visits=visit_month_counts(user, on=on),
+        coverage=agreement_coverage_for(children, on=on),
+        agreements_todo=agreement_todo_count(user, on=on),
+    )
+
+
+def scope_figures(user, *, on: date) -> ScopeFigures:
+    """Exact for a village scope; for a town or the county, from the cache (SCOPE_FIGURES_SECONDS)."""
+    if not (sees_whole_county(user) or region_ids_by_level(user)[RegionLevel.TOWN]):
+        return _count_scope(user, on=on)
+    key = f"home:scope:{scope_key(user)}:{on.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _count_scope(user, on=on)
+        figures.computed_at = timezone.now()
+        cache.set(key, figures, SCOPE_FIGURES_SECONDS)
+    return figures
+
+
+def scope_counts(figures: ScopeFigures) -> list[Figure]:
+    counts = figures.status
     child_list = "registry:child_list"
     return [
-        Figure("active", "在册留守儿童", figures.active, _link(child_list, status="active")),
-        Figure("suspected", "待核实", figures.suspected, _link(child_list, status="suspected")),
+        Figure("active", "在册留守儿童", counts.active, _link(child_list, status="active")),
+        Figure("suspected", "待核实", counts.suspected, _link(child_list, status="suspected")),
         Figure(
-            "missing", "信息缺失", figures.active_missing, _link(child_list, status="active", missing="1"), alert=True
+            "missing", "信息缺失", counts.active_missing, _link(child_list, status="active", missing="1"), alert=True
         ),
-        Figure("errors", "信息错误", figures.active_errors, _link(child_list, status="active", errors="1"), alert=True),
+        Figure("errors", "信息错误", counts.active_errors, _link(child_list, status="active", errors="1"), alert=True),
     ]
 
 
-def todo_figures(user, *, on: date, visits: dict) -> list[Figure]:
+def todo_figures(user, *, scope: ScopeFigures, visits: dict) -> list[Figure]:
     """Town staff's and directors' work left (通知 二.2 全覆盖, 二.4 一月一访 and 报告)."""
     figures = []
     if user.can(Capability.MANAGE_AGREEMENTS):
-        count = agreement_todo_count(user, on=on)
         url = _link("agreements:list", status="missing")
-        figures.append(Figure("agreements_todo", "待签（重签）委托照护协议", count, url, alert=True))
+        figures.append(Figure("agreements_todo", "待签（重签）委托照护协议", scope.agreements_todo, url, alert=True))
     if user.can(Capability.RECORD_VISITS):
         figures.append(Figure("visits_due", "本月待走访", visits["due"], _link("visits:my_month"), alert=True))
     if user.can(Capability.MANAGE_REFERRALS):
@@ -72,9 +110,9 @@ def todo_figures(user, *, on: date, visits: dict) -> list[Figure]:
     return figures
 
 
-def coverage_figures(user, *, on: date, visits: dict) -> list[Figure]:
+def coverage_figures(user, *, scope: ScopeFigures, visits: dict) -> list[Figure]:
     """Agreement coverage (issue 5: the number on the town's home page) and this month's visits."""
-    coverage = agreement_coverage_for(Child.objects.visible_to(user), on=on)
+    coverage = scope.coverage
     visit_page = "visits:coverage" if sees_whole_county(user) else "visits:my_month"
     figures = [
         Figure(
@@ -113,18 +151,19 @@ def home_context(user) -> dict:
     context: dict = {"sections": [], "regions": list(user.regions.order_by("code"))}
     if not user.can(Capability.VIEW_CHILDREN):
         return context
-    on = timezone.localdate()
-    visits = visit_todo_counts(user, on=on)
-    active, *to_check = scope_counts(user)
-    coverage = coverage_figures(user, on=on, visits=visits)
+    scope = scope_figures(user, on=timezone.localdate())
+    visits = {**scope.visits, **referral_todo_counts(user)}
+    active, *to_check = scope_counts(scope)
+    coverage = coverage_figures(user, scope=scope, visits=visits)
     if sees_whole_county(user):
         sections = [Section("county", "全市情况", [active, *to_check, *coverage])]
     elif user.is_read_only:
         sections = [Section("scope", "负责区域情况", [active, *to_check, *coverage])]
     else:
-        todos = [*to_check, *todo_figures(user, on=on, visits=visits)]
+        todos = [*to_check, *todo_figures(user, scope=scope, visits=visits)]
         sections = [Section("todos", "待办事项", todos), Section("coverage", "在册与覆盖情况", [active, *coverage])]
     context["sections"] = sections
+    context["figures_as_of"] = scope.computed_at
     if user.can(Capability.VIEW_REPORTS):
         context["dashboard_url"] = _link("reports:dashboard")
     if reads_referrals(user):

@@ -4,6 +4,7 @@ queries however many children, agreements, visits and referrals there are."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -30,6 +31,8 @@ def figure_keys(response) -> list[str]:
 
 
 def home_queries(client, user) -> int:
+    """Queries of the home page as its first visitor finds it (nothing cached yet)."""
+    cache.clear()
     client.force_login(user)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("home"))
@@ -75,6 +78,28 @@ def test_the_home_page_runs_the_same_number_of_queries_for_few_and_many_children
     few = home_queries(client, user)
     grow(10, start=2)
     assert home_queries(client, user) == few
+
+
+def figure_value(response, key: str):
+    return next(f.value for section in response.context["sections"] for f in section.figures if f.key == key)
+
+
+def test_a_towns_counts_are_kept_a_minute_and_a_villages_are_exact(client, town_staff, director, settings):
+    make_child(DIRECTOR_VILLAGES[0], name="甲", id_number=next_id())
+    client.force_login(town_staff)
+    first = client.get(reverse("home"))
+    make_child(DIRECTOR_VILLAGES[0], name="乙", id_number=next_id())
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(reverse("home"))
+    assert figure_value(again, "active") == figure_value(first, "active") == 1  # from the cache
+    assert "人数计算于" in again.content.decode()
+    assert len(captured.captured_queries) < home_queries(client, town_staff)  # the counts were not run
+    client.force_login(director)
+    exact = client.get(reverse("home"))
+    assert figure_value(exact, "active") == 2 and "人数计算于" not in exact.content.decode()
+    cache.clear()  # the minute is over
+    client.force_login(town_staff)
+    assert figure_value(client.get(reverse("home")), "active") == 2
 
 
 def test_town_staff_get_their_todo_and_their_coverage(client, town_staff):
