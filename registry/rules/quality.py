@@ -94,25 +94,37 @@ class _Context:
         return tuple(p for p in (self.adult(AdultRole.FATHER), self.adult(AdultRole.MOTHER)) if p)
 
     @cached_property
+    def _parsed(self) -> dict[str, IdInfo | IdNumberError]:
+        return {}
+
+    def parsed(self, number: str) -> IdInfo | IdNumberError:
+        """An ID number read once per check, however many checks look at it."""
+        found = self._parsed.get(number)
+        if found is None:
+            try:
+                found = parse_id_number(number, today=self.on)
+            except IdNumberError as error:
+                found = error
+            self._parsed[number] = found
+        return found
+
+    def info(self, number: str) -> IdInfo | None:
+        """The parsed ID number, or None when empty or invalid (reported by ``_id_numbers``)."""
+        if not number:
+            return None
+        found = self.parsed(number)
+        return None if isinstance(found, IdNumberError) else found
+
+    @cached_property
     def child_birth(self) -> date | None:
         if self.child.birth_date is not None:
             return self.child.birth_date
-        info = id_info(self.child.id_number, self.on)
+        info = self.info(self.child.id_number)
         return info.birth_date if info else None
 
 
 Finding = tuple[str, str]  # (code, note)
 Check = Callable[[_Context], Iterable[Finding]]
-
-
-def id_info(number: str, on: date) -> IdInfo | None:
-    """The parsed ID number, or None when empty or invalid (reported by ``_id_numbers``)."""
-    if not number:
-        return None
-    try:
-        return parse_id_number(number, today=on)
-    except IdNumberError:
-        return None
 
 
 def _label(person: AdultFacts) -> str:
@@ -185,10 +197,9 @@ def _id_numbers(ctx: _Context) -> Iterable[Finding]:
     for person in ctx.child.adults:
         if not person.id_number:
             continue
-        try:
-            parse_id_number(person.id_number, today=ctx.on)
-        except IdNumberError as error:
-            yield error.code, f"{_label(person)}身份证号码：{error.message}"
+        found = ctx.parsed(person.id_number)
+        if isinstance(found, IdNumberError):
+            yield found.code, f"{_label(person)}身份证号码：{found.message}"
 
 
 def _phones(ctx: _Context) -> Iterable[Finding]:
@@ -237,7 +248,7 @@ def _parent_away_roles(ctx: _Context) -> Iterable[Finding]:
 def _minor_adults(ctx: _Context) -> Iterable[Finding]:
     for role in (AdultRole.GUARDIAN.value, AdultRole.CARER.value):
         person = ctx.adult(role)
-        info = id_info(person.id_number, ctx.on) if person else None
+        info = ctx.info(person.id_number) if person else None
         if info and age_on(info.birth_date, ctx.on) < ADULT_AGE:
             yield (
                 f"{role}_minor",
@@ -248,7 +259,7 @@ def _minor_adults(ctx: _Context) -> Iterable[Finding]:
 def _parent_ids(ctx: _Context) -> Iterable[Finding]:
     expected = {AdultRole.FATHER.value: "M", AdultRole.MOTHER.value: "F"}
     for parent in ctx.parents:
-        info = id_info(parent.id_number, ctx.on)
+        info = ctx.info(parent.id_number)
         if info is None:
             continue
         if info.gender != expected[parent.role]:
