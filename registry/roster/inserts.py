@@ -114,20 +114,24 @@ def _allocate_ids(model: type[models.Model], count: int) -> Sequence[int]:
     return reserved if reserved is not None else _fetch_ids(model, count)
 
 
+def _draw_ids(cursor, table: str, count: int) -> Sequence[int]:
+    """PostgreSQL: `count` ids from the table's sequence, so other sessions' inserts never collide
+    with ours. They are nearly always one unbroken run: then only its ends come back."""
+    cursor.execute(
+        "WITH drawn AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) "
+        "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+        "ELSE array_agg(id ORDER BY id) END FROM drawn",
+        [table, count],
+    )
+    first, last, scattered = cursor.fetchone()
+    return scattered if scattered is not None else range(first, last + 1)
+
+
 def _fetch_ids(model: type[models.Model], count: int) -> Sequence[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Drawn from the sequence, so other sessions' inserts never collide with ours. They are
-            # nearly always one unbroken run: then only its ends come back, not 400,000 rows.
-            cursor.execute(
-                "WITH drawn AS (SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) "
-                "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
-                "ELSE array_agg(id ORDER BY id) END FROM drawn",
-                [table, count],
-            )
-            first, last, scattered = cursor.fetchone()
-            return scattered if scattered is not None else range(first, last + 1)
+            return _draw_ids(cursor, table, count)
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
         largest = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -366,11 +370,12 @@ class WriteBehind:
         self.thread.join()
 
     def reserve(self, model: type[models.Model], count: int) -> None:
-        """Primary keys for the next `count` rows of `model`, taken from its sequence now, so that
-        making the rows never waits for the queue (an id query would have to)."""
-        if count > 0:
+        """Primary keys for the next `count` rows of `model` (from the ids drawn ahead, else taken
+        from its sequence now), so that making the rows never waits for the queue (an id query would)."""
+        pool = self.ids.setdefault(model, [])
+        if count > len(pool):
             self.flush()
-            self.ids.setdefault(model, []).extend(_fetch_ids(model, count))
+            pool.extend(_fetch_ids(model, count - len(pool)))
 
     def take_ids(self, model: type[models.Model], count: int) -> Sequence[int] | None:
         reserved = self.ids.get(model, [])
@@ -386,10 +391,11 @@ class _NoWriteBehind:
 
 
 @contextmanager
-def write_behind(*, enabled: bool = True):
+def write_behind(*, enabled: bool = True, ids: dict[type[models.Model], Sequence[int]] | None = None):
     """Inserts inside the block go through a WriteBehind (PostgreSQL; a no-op elsewhere). Foreign
     keys are checked as each insert runs (SET CONSTRAINTS ALL IMMEDIATE), on the thread's time,
-    instead of all at the commit; reserved ids that were not used are left as gaps."""
+    instead of all at the commit. `ids`: drawn ahead (IdsAhead); reserved ids that were not used
+    are left as gaps in the sequences."""
     if not enabled or connection.vendor != "postgresql" or _BEHIND.get() is not None:
         yield _NoWriteBehind()
         return
@@ -397,6 +403,7 @@ def write_behind(*, enabled: bool = True):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     behind = WriteBehind(connection.connection)
+    behind.ids.update((model, list(drawn)) for model, drawn in (ids or {}).items())
     token = _BEHIND.set(behind)
     # The thread waits on the database most of the time; when its answer comes it should get the
     # interpreter back at once, not after this thread's next 5 ms slice (measured: 13% sooner).
@@ -420,3 +427,31 @@ def write_behind(*, enabled: bool = True):
         sys.setswitchinterval(switch_interval)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+class IdsAhead:
+    """Ids for a large import's new rows, drawn from the sequences by a thread while the file is
+    being checked: the database is idle then, and drawing a million ids takes it about 3 s. The
+    counts are upper bounds (a row brings at most one child, four adults and four links); what the
+    import does not use is left as gaps. PostgreSQL only; the connection is in autocommit then (the
+    import's transaction starts after the checks), and the ids are the sequences', whatever becomes
+    of the import."""
+
+    def __init__(self, wanted: dict[type[models.Model], int]):
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.ids: dict[type[models.Model], Sequence[int]] = {}
+        self.thread = threading.Thread(target=self._draw, args=(wanted,), name="roster-ids-ahead", daemon=True)
+        self.thread.start()
+
+    def _draw(self, wanted: dict[type[models.Model], int]) -> None:
+        try:
+            with self.raw.cursor() as cursor:
+                for model, count in wanted.items():
+                    self.ids[model] = _draw_ids(cursor, model._meta.db_table, count)
+        except Exception:  # noqa: BLE001 - ids are then taken when they are needed, as without this
+            self.ids = {}
+
+    def result(self) -> dict[type[models.Model], Sequence[int]]:
+        self.thread.join()
+        return self.ids

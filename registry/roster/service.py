@@ -25,13 +25,14 @@ from qidong_care.audit.models import AuditEvent
 from qidong_care.audit.services import audit_record
 
 from .. import assessment
+from .inserts import IdsAhead
 from .parallel import check_rows
 from .places import RegionIndex, import_scope
 from .planning import CREATE, UNCHANGED, UPDATE, Plan, Planner
 from .preview import Display, preview_of
 from .reading import RosterReader
 from .validate import RowError, RowValidator
-from .writing import PlanWriter, import_reason
+from .writing import WRITE_BEHIND_FROM, PlanWriter, import_reason, most_new_rows
 
 Progress = Callable[[str, int], None]  # (stage in Chinese, percent done)
 ERRORS_KEPT = 2000  # errors kept in the result shown on the page; the report and the CLI get all
@@ -83,9 +84,13 @@ def _report(progress: Progress | None) -> Progress:
     return progress
 
 
-def _read(path: Path, *, user, on: date, progress: Progress):
-    """Check the file, then every row: (parsed rows, errors, warnings, row count, validator, regions)."""
-    with RosterReader(path) as reader:
+def _read(path: Path, *, user, on: date, progress: Progress, on_open: Callable[[RosterReader], None] | None = None):
+    """Check the file, then every row: (parsed rows, errors, warnings, row count, validator, regions).
+    `on_open(reader)` runs once the file has passed its checks, before its sheet is read."""
+    reader = RosterReader(path)
+    if on_open is not None:
+        on_open(reader)
+    with reader:
         regions = RegionIndex.load()
         validator = RowValidator(reader.layout, regions, import_scope(user), on)
         expected = max(reader.declared_rows, 1)
@@ -151,7 +156,19 @@ def _import(*, path: Path, user, dry_run, on, progress, file_name, on_written) -
     on, progress = on or assessment.today(), _report(progress)
     file_name = file_name or path.name
     progress("检查文件", 2)
-    parsed, errors, warnings, rows, validator, regions = _read(path, user=user, on=on, progress=progress)
+    ahead: list[IdsAhead] = []
+
+    def draw_ids_ahead(reader: RosterReader) -> None:
+        """A large file to write: its new rows' ids are drawn while python-calamine reads the sheet
+        (it leaves a core free)."""
+        declared = reader.facts.declared_rows or 0
+        if not dry_run and connection.vendor == "postgresql" and declared >= WRITE_BEHIND_FROM:
+            ahead.append(IdsAhead(most_new_rows(declared)))
+
+    parsed, errors, warnings, rows, validator, regions = _read(
+        path, user=user, on=on, progress=progress, on_open=draw_ids_ahead
+    )
+    ids = ahead[0].result() if ahead else None  # before the transaction starts
     result = ImportResult(file_name=file_name, dry_run=dry_run, rows=rows, warnings=warnings)
     planner = Planner(
         rows=parsed,
@@ -173,7 +190,9 @@ def _import(*, path: Path, user, dry_run, on, progress, file_name, on_written) -
         with transaction.atomic():
             plan = planner.build(progress=planned(60))
             progress("写入数据库", 75)
-            writer = PlanWriter(plan, user=user, reason=import_reason(file_name), progress=lambda s: progress(s, 85))
+            writer = PlanWriter(
+                plan, user=user, reason=import_reason(file_name), progress=lambda s: progress(s, 85), ids=ids
+            )
             written = writer.write()
             _sign_agreements(plan.agreement_pairs(writer.children_by_line()), user)
             result.siblings_updated = len(written.siblings)

@@ -48,9 +48,21 @@ class Written:
         return [*self.created, *self.updated, *self.siblings]
 
 
+def most_new_rows(rows: int) -> dict[type, int]:
+    """The most new rows per table a file of `rows` rows can bring (ids drawn ahead, inserts.IdsAhead):
+    a child, four adults and their four links, and an agreement a row."""
+    from agreements.models import Agreement  # agreements builds on the registry
+
+    return {Adult: len(ROLES) * rows, Child: rows, ChildAdult: len(ROLES) * rows, Agreement: rows}
+
+
 class PlanWriter:
-    def __init__(self, plan: Plan, *, user, reason: str, progress: Callable[[str], None] | None = None):
+    def __init__(
+        self, plan: Plan, *, user, reason: str, progress: Callable[[str], None] | None = None, ids: dict | None = None
+    ):
+        """`ids`: primary keys drawn ahead for the new rows (inserts.IdsAhead), used by a write-behind."""
         self.plan, self.user, self.reason = plan, user, reason
+        self.ids = ids
         self.when = timezone.now()
         self.caliber = caliber_from_settings()
         self.progress = progress or (lambda stage: None)
@@ -59,7 +71,7 @@ class PlanWriter:
     def write(self) -> Written:
         creates, updates = self.plan.by_action(CREATE), self.plan.by_action(UPDATE)
         self.duplicate_keys = _duplicate_keys_within(self.plan, creates + updates)
-        with write_behind(enabled=len(creates) >= WRITE_BEHIND_FROM) as behind:
+        with write_behind(enabled=len(creates) >= WRITE_BEHIND_FROM, ids=self.ids) as behind:
             self._reserve_ids(behind, creates, updates)
             self.progress("写入成年人")
             self._write_adults()

@@ -85,3 +85,28 @@ def test_an_insert_that_fails_on_the_second_thread_writes_nothing(db, rows, writ
     assert (Child.objects.count(), Adult.objects.count(), ChildAdult.objects.count()) == (0, 0, 0)
     assert not Child.history.exists() and not Adult.history.exists()
     assert not [thread for thread in threading.enumerate() if thread.name == "roster-write-behind"]
+
+
+def test_ids_drawn_while_the_sheet_is_read_are_the_ones_the_rows_get(db, rows, write, run, monkeypatch):
+    from registry.roster import service
+
+    monkeypatch.setattr(writing, "WRITE_BEHIND_FROM", 1)
+    monkeypatch.setattr(service, "WRITE_BEHIND_FROM", 1)
+    drawn = []
+    real_result = inserts.IdsAhead.result
+
+    def kept(self):
+        ids = real_result(self)
+        drawn.append(ids)
+        return ids
+
+    monkeypatch.setattr(inserts.IdsAhead, "result", kept)
+    result = run(write(rows(30, seed=5)))
+    assert result.created == 30
+    [ids] = drawn
+    declared = len(ids[Child])  # the sheet's rows as its dimension says (the header included)
+    assert declared >= 30 and len(ids[Adult]) == len(ids[ChildAdult]) == 4 * declared  # upper bounds
+    assert set(Child.objects.values_list("pk", flat=True)) <= set(ids[Child])
+    assert set(Adult.objects.values_list("pk", flat=True)) <= set(ids[Adult])
+    assert set(ChildAdult.objects.values_list("pk", flat=True)) <= set(ids[ChildAdult])
+    assert not [thread for thread in threading.enumerate() if thread.name == "roster-ids-ahead"]
