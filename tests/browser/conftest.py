@@ -4,6 +4,11 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# On a 2-core CI machine the other test worker, Chromium and the live server share the cores: the
+# page after a submit can take longer than Playwright's 5 s default to arrive (seen under load).
+expect.set_options(timeout=20_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}

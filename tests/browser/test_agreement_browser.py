@@ -18,15 +18,16 @@ def test_a_director_signs_an_agreement_on_a_phone(browser_login, director, live_
     page.goto(f"{live_server.url}/agreements/child/{child.pk}/")
     assert page.locator("#agreement-state").inner_text().strip() == "未签订"
     page.get_by_role("button", name="登记签订").click()
-    form = page.locator("#sign-form")
+    form = page.locator("#sign-form.show")  # Bootstrap adds "show" once the panel has opened
     form.wait_for(state="visible")
     assert form.locator("input[name=principals]:checked").count() == 2  # both away parents, prefilled
     page.fill("#id_valid_from", "2026-01-15")
     page.locator("#id_valid_from").dispatch_event("change")
     assert page.input_value("#id_valid_until") == "2027-01-14"  # a year from the start (agreements.js)
     page.fill("#id_signed_on", "2026-01-15")
-    page.get_by_role("button", name="保存签订信息").click()
-    expect(page.locator("body")).to_contain_text("已登记石红轩的委托照护协议")  # waits for the next page
+    with page.expect_navigation():  # the form posts, and the agreement page comes back
+        page.get_by_role("button", name="保存签订信息").click()
+    expect(page.locator("body")).to_contain_text("已登记石红轩的委托照护协议")
     assert Agreement.objects.get(child=child).status == AgreementStatus.SIGNED
     assert errors == []
 
