@@ -30,17 +30,17 @@ class Live:
     computed_at: datetime
 
 
-def cached(key: str, compute: Callable[[], Any]) -> Live:
-    """The cached figures under `key`, computed now when the cache has none."""
+def cached(key: str, compute: Callable[[], Any], *, seconds: int = LIVE_SECONDS) -> Live:
+    """The cached figures under `key`, computed now (and kept `seconds`) when the cache has none."""
     found = cache.get(key)
     if found is None:
-        found = refresh(key, compute)
+        found = refresh(key, compute, seconds=seconds)
     return found
 
 
-def refresh(key: str, compute: Callable[[], Any]) -> Live:
+def refresh(key: str, compute: Callable[[], Any], *, seconds: int = LIVE_SECONDS) -> Live:
     live = Live(compute(), timezone.now())
-    cache.set(key, live, LIVE_SECONDS)
+    cache.set(key, live, seconds)
     return live
 
 

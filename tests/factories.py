@@ -93,11 +93,11 @@ def make_child(
     )
 
 
-def sign_for_a_year(child: Child, *, on: date | None = None, witness_name: str = "亚光村村民委员会"):
+def sign_for_a_year(child: Child, *, on: date | None = None, witness_name: str = "亚光村村民委员会", user=None):
     """A valid agreement from `on` (today) for a year, with the parties the archive names."""
     on = on or assessment.today()
     return agreement_sign(
-        user=None,
+        user=user,
         child=child,
         signed_on=on,
         valid_from=on,

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from qidong_care.accounts.roles import Capability
 from registry.models import Child, RegionLevel
 from registry.scope import region_ids_by_level, scope_key, sees_whole_county
 from registry.selectors import StatusCounts, status_counts
+from reports import live
 from visits.access import reads_referrals
 from visits.selectors import high_risk_pending, referral_todo_counts, visit_month_counts
 
@@ -57,7 +57,6 @@ class ScopeFigures:
     visits: dict  # active, visited, due (visits.selectors.visit_month_counts)
     coverage: AgreementCoverage
     agreements_todo: int
-    computed_at: datetime | None = None  # set when the figures come from the cache
 
 
 def _count_scope(user, *, on: date) -> ScopeFigures:
@@ -70,17 +69,14 @@ def _count_scope(user, *, on: date) -> ScopeFigures:
     )
 
 
-def scope_figures(user, *, on: date) -> ScopeFigures:
-    """Exact for a village scope; for a town or the county, from the cache (SCOPE_FIGURES_SECONDS)."""
+def scope_figures(user, *, on: date) -> tuple[ScopeFigures, datetime | None]:
+    """(figures, when they were counted): exact for a village scope (None); for a town or the
+    county, from the cache (SCOPE_FIGURES_SECONDS)."""
     if not (sees_whole_county(user) or region_ids_by_level(user)[RegionLevel.TOWN]):
-        return _count_scope(user, on=on)
+        return _count_scope(user, on=on), None
     key = f"home:scope:{scope_key(user)}:{on.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _count_scope(user, on=on)
-        figures.computed_at = timezone.now()
-        cache.set(key, figures, SCOPE_FIGURES_SECONDS)
-    return figures
+    figures = live.cached(key, lambda: _count_scope(user, on=on), seconds=SCOPE_FIGURES_SECONDS)
+    return figures.value, figures.computed_at
 
 
 def scope_counts(figures: ScopeFigures) -> list[Figure]:
@@ -151,7 +147,7 @@ def home_context(user) -> dict:
     context: dict = {"sections": [], "regions": list(user.regions.order_by("code"))}
     if not user.can(Capability.VIEW_CHILDREN):
         return context
-    scope = scope_figures(user, on=timezone.localdate())
+    scope, counted_at = scope_figures(user, on=timezone.localdate())
     visits = {**scope.visits, **referral_todo_counts(user)}
     active, *to_check = scope_counts(scope)
     coverage = coverage_figures(user, scope=scope, visits=visits)
@@ -163,7 +159,7 @@ def home_context(user) -> dict:
         todos = [*to_check, *todo_figures(user, scope=scope, visits=visits)]
         sections = [Section("todos", "待办事项", todos), Section("coverage", "在册与覆盖情况", [active, *coverage])]
     context["sections"] = sections
-    context["figures_as_of"] = scope.computed_at
+    context["figures_as_of"] = counted_at
     if user.can(Capability.VIEW_REPORTS):
         context["dashboard_url"] = _link("reports:dashboard")
     if reads_referrals(user):

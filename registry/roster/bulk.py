@@ -19,11 +19,6 @@ from .inserts import update_many, write_history
 BATCH = 1000
 
 
-def insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert new rows; their primary keys are set on the objects (PostgreSQL, SQLite ≥ 3.35)."""
-    model.objects.bulk_create(objs, batch_size=BATCH)
-
-
 def upsert(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
     """Overwrite `fields` of existing rows (each object carries its primary key)."""
     if not objs:

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.services import agreement_sign, parties_of
 from registry.assessment import today
 from registry.choices import LivingArrangement
 from tests.conftest import DIRECTOR_VILLAGES
@@ -134,16 +133,7 @@ def test_the_agreement_coverage_of_the_town_is_on_its_home_page(client, town_sta
     signed = make_child(DIRECTOR_VILLAGES[0], name="已签", id_number=next_id())
     make_child(DIRECTOR_VILLAGES[1], name="未签", id_number=next_id())
     make_child(NANYANG_VILLAGE, name="南阳", id_number=next_id())  # another town: not counted
-    on = today()
-    agreement_sign(
-        user=None,
-        child=signed,
-        signed_on=on,
-        valid_from=on,
-        valid_until=on + timedelta(days=365),
-        principals=parties_of(signed).principals,
-        witness_name="亚光村村民委员会",
-    )
+    sign_for_a_year(signed, on=today())
     client.force_login(town_staff)
     text = client.get(reverse("home")).content.decode()
     assert "委托照护协议签订率" in text and "50.0%" in text and "有效 1 / 应签 2" in text

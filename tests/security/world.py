@@ -18,7 +18,7 @@ from django_celery_results.models import GroupResult, TaskResult
 from PIL import Image
 
 from agreements.models import Agreement
-from agreements.services import agreement_sign, agreement_upload_scan, parties_of, witness_name_for
+from agreements.services import agreement_upload_scan, witness_name_for
 from qidong_care.notifications.models import Notification
 from registry.models import Child, ImportJob, Region
 from registry.national.models import ColumnMapping, LineKind, ReconciliationLine, ReconciliationRun, Resolution
@@ -27,7 +27,7 @@ from reports.services.weekly import weekly_report_store
 from reports.weeks import Week
 from tests.agreements.scanfiles import png
 from tests.conftest import DIRECTOR_VILLAGES, HUILONG, NANYANG
-from tests.factories import make_child
+from tests.factories import make_child, sign_for_a_year
 from tests.visits.conftest import routine
 from visits.choices import ActivityAudience, ActivityType, Finding
 from visits.models import Activity, Referral, Visit, VisitPhoto
@@ -79,15 +79,7 @@ def _photo(visit: Visit) -> VisitPhoto:
 def _agreement(child: Child, user) -> tuple[Agreement, int]:
     """A signed agreement with its scan; the history id of the version that carries the scan."""
     on = timezone.localdate() - timedelta(days=30)
-    agreement = agreement_sign(
-        user=user,
-        child=child,
-        signed_on=on,
-        valid_from=on,
-        valid_until=on + timedelta(days=365),
-        principals=parties_of(child).principals,
-        witness_name=witness_name_for(child.village),
-    )
+    agreement = sign_for_a_year(child, on=on, witness_name=witness_name_for(child.village), user=user)
     agreement = agreement_upload_scan(user=user, agreement=agreement, upload=png())
     return agreement, agreement.history.exclude(scan="").latest("history_id").history_id
 
